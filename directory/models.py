@@ -1,0 +1,894 @@
+"""The directory: who provides what, for whom, where, since when, and on whose word."""
+
+import datetime
+
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Area, AreaGraph
+
+MAX_QUOTE_WORDS = 25
+
+
+# --------------------------------------------------------------------------
+# Sources
+# --------------------------------------------------------------------------
+
+
+class DocumentManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Document(models.Model):
+    """One of the source documents every fact is traced to."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    author = models.CharField(_("author or publisher"), max_length=300)
+    published = models.DateField(
+        _("date it speaks for"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date the document speaks for. Where only a year or month is known, use its first day; "
+            "leave blank where the document is undated."
+        ),
+    )
+    date_text = models.CharField(
+        _("date as written"),
+        max_length=120,
+        blank=True,
+        help_text=_("The date as the document or its catalogue gives it, e.g. 'November 2020'."),
+    )
+    filename = models.CharField(
+        _("file name"),
+        max_length=120,
+        blank=True,
+        help_text=_("The text file in shared/seeds this was transcribed from."),
+    )
+    url = models.URLField(_("web address"), blank=True)
+
+    objects = DocumentManager()
+
+    class Meta:
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
+        ordering = ["published", "title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.date_text})" if self.date_text else self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Sourced(models.Model):
+    """Document, section and verbatim quote: the provenance of one fact."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, verbose_name=_("document"))
+    section = models.CharField(
+        _("section"),
+        max_length=200,
+        help_text=_("Section, table or page, e.g. '4.4 High-harm services' or 'South Wales Police Area table'."),
+    )
+    quote = models.TextField(
+        _("quote"),
+        help_text=_("Copied word for word from the document, at most 25 words. Never paraphrase."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def quote_word_count(self):
+        return len(self.quote.split())
+
+
+# --------------------------------------------------------------------------
+# Vocabulary
+# --------------------------------------------------------------------------
+
+
+class RiskLevelManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class RiskLevel(models.Model):
+    slug = models.SlugField(_("slug"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), unique=True, help_text=_("Order from lowest to highest risk: standard 1, medium 2, high 3.")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = RiskLevelManager()
+
+    class Meta:
+        verbose_name = _("risk level")
+        verbose_name_plural = _("risk levels")
+        ordering = ["rank"]
+
+    def __str__(self):
+        return str(self.name)
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Tier(models.TextChoices):
+    """Kinds of service, in the order the directory lists them."""
+
+    PREVENTION = "prevention", _("Prevention")
+    EARLY_INTERVENTION = "early_intervention", _("Early intervention")
+    MEDIUM_RISK = "medium_risk", _("Medium risk")
+    HIGH_HARM = "high_harm", _("High harm")
+    CRIMINAL_JUSTICE = "criminal_justice", _("Criminal justice")
+    SEXUAL_VIOLENCE = "sexual_violence", _("Sexual violence")
+    PARTNER_SUPPORT = "partner_support", _("Partner and family support")
+    MULTI_AGENCY_PANEL = "multi_agency_panel", _("Multi-agency panel")
+
+    @classmethod
+    def rank(cls, value):
+        return cls.values.index(value)
+
+    @classmethod
+    def group(cls, services):
+        """``[(tier label, [services])]`` in tier order, leaving out empty tiers."""
+        groups = {value: [] for value in cls.values}
+        for service in services:
+            groups[service.tier].append(service)
+        return [(cls(value).label, value, items) for value, items in groups.items() if items]
+
+
+class Status(models.TextChoices):
+    PILOT = "pilot", _("Pilot")
+    ACTIVE = "active", _("Active")
+    PLANNED = "planned", _("Planned")
+    DECOMMISSIONED = "decommissioned", _("Decommissioned")
+    NEVER_ESTABLISHED = "never_established", _("Never established")
+
+    @classmethod
+    def operating(cls):
+        return [cls.PILOT, cls.ACTIVE]
+
+    @property
+    def tag_class(self):
+        """The GOV.UK tag colour for this status (the label carries the meaning, not the colour)."""
+        return {
+            "pilot": "govuk-tag--turquoise",
+            "active": "govuk-tag--green",
+            "planned": "govuk-tag--blue",
+            "decommissioned": "govuk-tag--grey",
+            "never_established": "govuk-tag--grey",
+        }[self.value]
+
+
+class Scope(models.TextChoices):
+    LOCAL = "local", _("Delivered in the directory's areas")
+    NATIONAL = "national", _("Offered nationally")
+    ELSEWHERE = "elsewhere", _("Elsewhere in the UK (comparator only)")
+
+
+class Format(models.TextChoices):
+    ONE_TO_ONE = "one_to_one", _("One-to-one")
+    GROUP = "group", _("Group")
+    MIXED = "mixed", _("One-to-one and group")
+    ONLINE = "online", _("Online")
+    CASE_MANAGEMENT = "case_management", _("Case management")
+    MEETING = "meeting", _("Multi-agency meeting")
+    TRAINING = "training", _("Training or awareness")
+    HELPLINE = "helpline", _("Helpline")
+
+
+class Attendance(models.TextChoices):
+    VOLUNTARY = "voluntary", _("Voluntary")
+    MANDATED = "mandated", _("Mandated")
+
+
+class Gender(models.TextChoices):
+    ANY = "any", _("Any gender")
+    MEN = "men", _("Men only")
+    WOMEN = "women", _("Women only")
+
+
+class Relationship(models.TextChoices):
+    ANY = "any", _("Any relationship")
+    INTIMATE_PARTNER = "intimate_partner", _("Intimate partner relationships")
+    HETEROSEXUAL = "heterosexual", _("Heterosexual intimate relationships only")
+    FAMILY = "family", _("Families staying together")
+
+
+class JusticeRequirement(models.TextChoices):
+    NONE = "none", _("No conviction or caution needed")
+    CONDITIONAL_CAUTION = "conditional_caution", _("Conditional caution (out-of-court disposal)")
+    CONVICTION = "conviction", _("Conviction (court order or licence)")
+
+
+class FundingLongevity(models.TextChoices):
+    ANNUAL = "annual", _("Annual funding")
+    ANNUAL_MOVING_MULTI_YEAR = "annual_moving_multi_year", _("Annual, moving to multi-year")
+    MULTI_YEAR = "multi_year", _("Multi-year")
+    MULTI_YEAR_CORE = "multi_year_core", _("Multi-year (core business)")
+    TIME_LIMITED = "time_limited", _("Time-limited (pilot or fixed term)")
+    SPOT_PURCHASE = "spot_purchase", _("Spot purchase")
+    STOPPED = "stopped", _("Commissioned service stopped")
+
+    @classmethod
+    def fragile(cls):
+        return [cls.ANNUAL, cls.ANNUAL_MOVING_MULTI_YEAR, cls.TIME_LIMITED, cls.SPOT_PURCHASE, cls.STOPPED]
+
+
+# --------------------------------------------------------------------------
+# Providers and programmes
+# --------------------------------------------------------------------------
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Organisation(models.Model):
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    website = models.CharField(
+        _("website"), max_length=200, blank=True, help_text=_("Exactly as the documents give it.")
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("directory:organisation-detail", kwargs={"slug": self.slug})
+
+
+class Programme(models.Model):
+    """A named model of intervention (Drive, CARA, Clear) that may be delivered in several places."""
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    accreditation = models.TextField(_("accreditation"), blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+# --------------------------------------------------------------------------
+# Services
+# --------------------------------------------------------------------------
+
+
+class ServiceQuerySet(models.QuerySet):
+    def referable(self):
+        """Services a practitioner here could use: not comparators elsewhere in the UK."""
+        return self.exclude(scope=Scope.ELSEWHERE)
+
+    def current(self, today=None):
+        """Services running on ``today``: active or pilot, started and not yet ended."""
+        today = today or datetime.date.today()
+        return self.filter(status__in=Status.operating()).operating_on(today)
+
+    def operating_on(self, date):
+        """Services that were running on ``date``, from their start and end dates.
+
+        A service with no start date counts from the beginning; planned and
+        never-established services never count.
+        """
+        return self.exclude(status__in=[Status.PLANNED, Status.NEVER_ESTABLISHED]).filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=date),
+            Q(end_date__isnull=True) | Q(end_date__gte=date),
+        )
+
+    def for_risk_level(self, level):
+        return self.filter(risk_levels=level)
+
+    def covering(self, area, graph=None):
+        """Services that work in ``area``, wholly or in part.
+
+        A service covers the whole of ``area`` when it covers the area itself or
+        any area containing it (a South Wales Police service covers Cardiff); it
+        covers part of it when it covers only areas inside it (a Bridgend-only
+        service is in the South Wales Police area). Each service is annotated
+        with ``covers_whole`` so pages can say which.
+        """
+        graph = graph or AreaGraph.load()
+        whole = {area.pk} | graph.ancestors(area.pk)
+        part = graph.descendants(area.pk)
+        through = Service.areas.through
+        covers_whole = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id__in=whole))
+        covers_part = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id__in=part))
+        return self.annotate(covers_whole=covers_whole, covers_part=covers_part).filter(
+            Q(covers_whole=True) | Q(covers_part=True)
+        )
+
+    def for_home_page(self):
+        return self.select_related("organisation").prefetch_related("risk_levels", "pathways__pathway")
+
+    def for_list_page(self):
+        return self.select_related("organisation", "programme").prefetch_related(
+            "risk_levels", "areas", "pathways__pathway"
+        )
+
+    def for_detail_page(self):
+        return self.select_related("organisation", "programme").prefetch_related(
+            "risk_levels",
+            "areas",
+            "contacts",
+            "pathways__pathway",
+            "citations__document",
+            "status_events__document",
+            "availability_notes__document",
+            "links_out__to_service",
+            "links_in__from_service",
+            "requirements",
+            "assessments__items",
+        )
+
+    def for_export(self):
+        return self.select_related("organisation").prefetch_related(
+            "risk_levels", "areas", "pathways__pathway", "contacts", "citations__document"
+        )
+
+
+class ServiceManager(models.Manager.from_queryset(ServiceQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Service(models.Model):
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("Used in URLs. Where one programme is delivered in several places, add the place: 'drive-cardiff-and-vale'."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="services", verbose_name=_("organisation")
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("programme"),
+        help_text=_("The named programme this delivers, where it is one of several deliveries."),
+    )
+    summary = models.CharField(_("summary"), max_length=300, help_text=_("One sentence a practitioner reads first."))
+    description = models.TextField(_("description"), blank=True)
+    tier = models.CharField(_("tier"), max_length=32, choices=Tier.choices)
+    scope = models.CharField(
+        _("scope"),
+        max_length=16,
+        choices=Scope.choices,
+        default=Scope.LOCAL,
+        help_text=_("'Elsewhere' entries are comparators for commissioners and never offered to practitioners."),
+    )
+    risk_levels = models.ManyToManyField(RiskLevel, blank=True, related_name="services", verbose_name=_("risk levels"))
+    areas = models.ManyToManyField(Area, related_name="services", verbose_name=_("areas covered"))
+    area_note = models.CharField(
+        _("area note"), max_length=300, blank=True, help_text=_("e.g. 'Bridgend only', 'South and West of Cumbria'.")
+    )
+
+    # How it runs
+    format = models.CharField(_("format"), max_length=20, choices=Format.choices, blank=True)
+    length = models.CharField(_("length"), max_length=200, blank=True, help_text=_("As the documents state it."))
+    sessions = models.CharField(_("sessions"), max_length=300, blank=True, help_text=_("As the documents state it."))
+    attendance = models.CharField(_("attendance"), max_length=12, choices=Attendance.choices, blank=True)
+
+    # Eligibility (blank or unknown means the documents do not say)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True, validators=[MaxValueValidator(120)])
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True, validators=[MaxValueValidator(120)])
+    relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices, blank=True)
+    requires_children = models.BooleanField(
+        _("children in the family required"), null=True, blank=True, help_text=_("Unknown where the documents do not say.")
+    )
+    requires_responsibility = models.BooleanField(
+        _("must accept some responsibility"), null=True, blank=True, help_text=_("Unknown where the documents do not say.")
+    )
+    group_language = models.CharField(
+        _("group language"), max_length=60, blank=True, help_text=_("Language the person must be able to take part in.")
+    )
+    excludes_substance_use = models.BooleanField(
+        _("excludes current substance misuse"), null=True, blank=True, help_text=_("Unknown where the documents do not say.")
+    )
+    justice_requirement = models.CharField(
+        _("conviction or caution"), max_length=24, choices=JusticeRequirement.choices, blank=True
+    )
+    eligibility = models.TextField(_("eligibility"), blank=True, help_text=_("Who the service is for, in the documents' words."))
+    exclusions = models.TextField(_("exclusions"), blank=True, help_text=_("Who the service is not for."))
+
+    # Money and evidence
+    funding_source = models.CharField(_("funding source"), max_length=300, blank=True)
+    funding_longevity = models.CharField(_("funding longevity"), max_length=32, choices=FundingLongevity.choices, blank=True)
+    funding_note = models.CharField(_("funding note"), max_length=300, blank=True)
+    accreditation = models.TextField(_("accreditation"), blank=True)
+    evaluation = models.TextField(_("evaluation evidence"), blank=True)
+
+    # When
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    start_text = models.CharField(
+        _("start as written"), max_length=120, blank=True, help_text=_("e.g. 'Launch date in Gwent is 20/11/23'.")
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_text = models.CharField(
+        _("end as written, or why no end date"),
+        max_length=300,
+        blank=True,
+        help_text=_("Required for a decommissioned service with no end date: say what the documents say."),
+    )
+    last_verified = models.DateField(
+        _("last verified"), null=True, blank=True, help_text=_("When an editor last checked this entry against a source.")
+    )
+
+    objects = ServiceManager()
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["name", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="service_end_not_before_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="decommissioned") | Q(end_date__isnull=False) | ~Q(end_text=""),
+                name="service_decommissioned_has_end",
+                violation_error_message=_("A decommissioned service needs an end date, or a note saying why there is none."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(max_age__gte=models.F("min_age")),
+                name="service_age_range_ordered",
+                violation_error_message=_("The maximum age cannot be below the minimum age."),
+            ),
+            models.CheckConstraint(
+                condition=Q(tier__in=Tier.values),
+                name="service_tier_valid",
+                violation_error_message=_("Choose a valid tier."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values),
+                name="service_status_valid",
+                violation_error_message=_("Choose a valid status."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["directory.organisation", "directory.programme", "regions.area", "directory.risklevel"]
+
+    def get_absolute_url(self):
+        return reverse("directory:service-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_operating(self):
+        return self.status in Status.operating()
+
+    @property
+    def is_elsewhere(self):
+        return self.scope == Scope.ELSEWHERE
+
+    @property
+    def tier_rank(self):
+        return Tier.rank(self.tier)
+
+    @property
+    def is_funding_fragile(self):
+        return self.funding_longevity in FundingLongevity.fragile()
+
+    @property
+    def status_tag_class(self):
+        return Status(self.status).tag_class
+
+    def eligibility_points(self):
+        """The structured eligibility rules in plain words, for pages and the matcher's reasons."""
+        points = []
+        if self.gender and self.gender != Gender.ANY:
+            points.append(Gender(self.gender).label)
+        if self.min_age is not None and self.max_age is not None:
+            points.append(_("Aged %(min)s to %(max)s") % {"min": self.min_age, "max": self.max_age})
+        elif self.min_age is not None:
+            points.append(_("Aged %(min)s or over") % {"min": self.min_age})
+        elif self.max_age is not None:
+            points.append(_("Aged %(max)s or under") % {"max": self.max_age})
+        if self.relationship and self.relationship != Relationship.ANY:
+            points.append(Relationship(self.relationship).label)
+        if self.requires_children:
+            points.append(_("Children in the family"))
+        if self.requires_responsibility:
+            points.append(_("Must accept at least some responsibility for their behaviour"))
+        if self.group_language:
+            points.append(_("Must be able to take part in %(language)s") % {"language": self.group_language})
+        if self.excludes_substance_use:
+            points.append(_("Not for people currently misusing drugs or alcohol"))
+        if self.justice_requirement and self.justice_requirement != JusticeRequirement.NONE:
+            points.append(JusticeRequirement(self.justice_requirement).label)
+        return points
+
+    def was_operating_on(self, date: datetime.date) -> bool:
+        if self.status in (Status.PLANNED, Status.NEVER_ESTABLISHED):
+            return False
+        if self.start_date and self.start_date > date:
+            return False
+        return not (self.end_date and self.end_date < date)
+
+
+class ContactKind(models.TextChoices):
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    WEBSITE = "website", _("Website")
+    ADDRESS = "address", _("Address")
+
+
+class ContactManager(models.Manager):
+    def get_by_natural_key(self, service_slug, kind, value):
+        return self.get(service__slug=service_slug, kind=kind, value=value)
+
+
+class Contact(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("service"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
+    value = models.CharField(_("value"), max_length=300, help_text=_("Exactly as the document gives it."))
+    label = models.CharField(_("label"), max_length=200, blank=True, help_text=_("e.g. 'Referrals', 'Cardiff office'."))
+
+    objects = ContactManager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["service", "kind", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "kind", "value"],
+                name="contact_unique_per_service",
+                violation_error_message=_("This service already has that contact."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def natural_key(self):
+        return (self.service.slug, self.kind, self.value)
+
+    natural_key.dependencies = ["directory.service"]
+
+    @property
+    def href(self):
+        if self.kind == ContactKind.EMAIL:
+            return f"mailto:{self.value}"
+        if self.kind == ContactKind.PHONE:
+            return "tel:" + "".join(ch for ch in self.value if ch.isdigit() or ch == "+")
+        if self.kind == ContactKind.WEBSITE:
+            return self.value if "://" in self.value else f"https://{self.value}"
+        return ""
+
+
+class CitationManager(models.Manager):
+    def get_by_natural_key(self, service_slug, document_slug, quote):
+        return self.get(service__slug=service_slug, document__slug=document_slug, quote=quote)
+
+
+class Citation(Sourced):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="citations", verbose_name=_("service"))
+    supports = models.CharField(
+        _("supports"),
+        max_length=200,
+        blank=True,
+        help_text=_("Which facts this quote supports, e.g. 'risk levels, referral route'."),
+    )
+
+    objects = CitationManager()
+
+    class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        ordering = ["service", "document__published", "section"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "document", "quote"],
+                name="citation_unique_per_service",
+                violation_error_message=_("This service already cites that quote."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.document.slug} {self.section}: “{self.quote}”"
+
+    def natural_key(self):
+        return (self.service.slug, self.document.slug, self.quote)
+
+    natural_key.dependencies = ["directory.service", "directory.document"]
+
+
+class StatusEventManager(models.Manager):
+    def get_by_natural_key(self, service_slug, status, document_slug):
+        return self.get(service__slug=service_slug, status=status, document__slug=document_slug)
+
+
+class StatusEvent(Sourced):
+    """What one document says of a service's status, and when: the service's history."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="status_events", verbose_name=_("service"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    date = models.DateField(_("date"), help_text=_("When this status held or began, as near as the document allows."))
+    date_text = models.CharField(_("date as written"), max_length=120, blank=True)
+
+    objects = StatusEventManager()
+
+    class Meta:
+        verbose_name = _("status event")
+        verbose_name_plural = _("status history")
+        ordering = ["service", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "status", "document"],
+                name="status_event_unique",
+                violation_error_message=_("That document already gives this status for this service."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.service}: {self.get_status_display()} ({self.date_text or self.date})"
+
+    def natural_key(self):
+        return (self.service.slug, self.status, self.document.slug)
+
+    natural_key.dependencies = ["directory.service", "directory.document"]
+
+
+class Availability(models.TextChoices):
+    ACCEPTING = "accepting", _("Accepting referrals")
+    WAITING_LIST = "waiting_list", _("Waiting list")
+    PAUSED = "paused", _("Referrals paused")
+
+
+class AvailabilityNoteManager(models.Manager):
+    def get_by_natural_key(self, service_slug, said_on):
+        return self.get(service__slug=service_slug, said_on=said_on)
+
+
+class AvailabilityNote(Sourced):
+    """Whether a service was taking referrals, as said on a date."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="availability_notes", verbose_name=_("service")
+    )
+    state = models.CharField(_("state"), max_length=16, choices=Availability.choices)
+    wait = models.CharField(_("stated wait"), max_length=200, blank=True)
+    said_on = models.DateField(_("said on"))
+
+    objects = AvailabilityNoteManager()
+
+    class Meta:
+        verbose_name = _("referral availability")
+        verbose_name_plural = _("referral availability")
+        ordering = ["service", "-said_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "said_on"], name="availability_unique_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.service}: {self.get_state_display()} ({self.said_on})"
+
+    def natural_key(self):
+        return (self.service.slug, self.said_on.isoformat())
+
+    natural_key.dependencies = ["directory.service", "directory.document"]
+
+
+class LinkKind(models.TextChoices):
+    PARTNER_SUPPORT = "partner_support", _("Partner support alongside")
+    STEP_UP = "step_up", _("Step up to")
+    STEP_DOWN = "step_down", _("Step down to")
+    REFERS_TO = "refers_to", _("Refers on to")
+    WORKS_WITH = "works_with", _("Works closely with")
+    REPLACED_BY = "replaced_by", _("Replaced by")
+
+
+class ServiceLinkManager(models.Manager):
+    def get_by_natural_key(self, from_slug, to_slug, kind):
+        return self.get(from_service__slug=from_slug, to_service__slug=to_slug, kind=kind)
+
+
+class ServiceLink(models.Model):
+    from_service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="links_out", verbose_name=_("from service")
+    )
+    to_service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="links_in", verbose_name=_("to service"))
+    kind = models.CharField(_("kind"), max_length=20, choices=LinkKind.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = ServiceLinkManager()
+
+    class Meta:
+        verbose_name = _("link between services")
+        verbose_name_plural = _("links between services")
+        ordering = ["from_service", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_service", "to_service", "kind"], name="service_link_unique"),
+            models.CheckConstraint(
+                condition=~Q(from_service=models.F("to_service")),
+                name="service_link_not_self",
+                violation_error_message=_("A service cannot link to itself."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_service} → {self.get_kind_display()} → {self.to_service}"
+
+    def natural_key(self):
+        return (self.from_service.slug, self.to_service.slug, self.kind)
+
+    natural_key.dependencies = ["directory.service"]
+
+
+# --------------------------------------------------------------------------
+# Knowledge beside the services
+# --------------------------------------------------------------------------
+
+
+class GlossaryTerm(Sourced):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    term = models.CharField(_("term"), max_length=60, help_text=_("The abbreviation or term, e.g. 'MARAC'."))
+    meaning = models.CharField(_("meaning"), max_length=300, help_text=_("What it stands for, as the glossary gives it."))
+
+    objects = SlugManager()
+
+    class Meta:
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary")
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("directory:glossary") + f"#{self.slug}"
+
+
+class ChecklistType(models.TextChoices):
+    COMMISSIONING = "commissioning", _("Commissioning checklist")
+    FULL = "full", _("Full checklist")
+
+
+class Rating(models.TextChoices):
+    GREEN = "green", _("Green: met")
+    AMBER = "amber", _("Amber: partly met")
+    RED = "red", _("Red: not met")
+    NOT_RATED = "not_rated", _("Not rated")
+
+
+class StandardsAssessmentManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class StandardsAssessment(Sourced):
+    """A service rated against the Welsh Government VAWDASV Perpetrator Service Standards."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("service"))
+    assessed_on = models.DateField(_("assessed on"))
+    assessor = models.CharField(_("assessor"), max_length=200)
+    checklist_type = models.CharField(_("checklist"), max_length=16, choices=ChecklistType.choices)
+    summary = models.TextField(_("summary"), blank=True)
+
+    objects = StandardsAssessmentManager()
+
+    class Meta:
+        verbose_name = _("standards assessment")
+        verbose_name_plural = _("standards assessments")
+        ordering = ["-assessed_on", "service"]
+
+    def __str__(self):
+        return f"{self.service} — {self.get_checklist_type_display()} ({self.assessed_on:%B %Y})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["directory.service", "directory.document"]
+
+
+class AssessmentItemManager(models.Manager):
+    def get_by_natural_key(self, assessment_slug, number):
+        return self.get(assessment__slug=assessment_slug, number=number)
+
+
+class AssessmentItem(models.Model):
+    assessment = models.ForeignKey(
+        StandardsAssessment, on_delete=models.CASCADE, related_name="items", verbose_name=_("assessment")
+    )
+    number = models.CharField(_("number"), max_length=20, help_text=_("The standard's number as the checklist gives it."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    question = models.TextField(_("question"))
+    finding = models.TextField(_("finding"), blank=True)
+    rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices)
+
+    objects = AssessmentItemManager()
+
+    class Meta:
+        verbose_name = _("assessment item")
+        verbose_name_plural = _("assessment items")
+        ordering = ["assessment", "position", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "number"], name="assessment_item_unique_number")
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.question[:60]}"
+
+    def natural_key(self):
+        return (self.assessment.slug, self.number)
+
+    natural_key.dependencies = ["directory.standardsassessment"]
+
+
+class StatedGap(Sourced):
+    """A gap in provision that a document itself states, for a place and a date."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    statement = models.CharField(_("statement"), max_length=300, help_text=_("The gap in plain words."))
+    areas = models.ManyToManyField(Area, related_name="stated_gaps", verbose_name=_("areas"))
+    risk_levels = models.ManyToManyField(RiskLevel, blank=True, related_name="stated_gaps", verbose_name=_("risk levels"))
+    tier = models.CharField(_("tier"), max_length=32, choices=Tier.choices, blank=True)
+    excludes_criminal_justice = models.BooleanField(
+        _("outside criminal justice only"),
+        default=False,
+        help_text=_("Tick where the document says the gap is in provision outside the criminal justice system."),
+    )
+    as_of = models.DateField(_("as of"), help_text=_("The date the document speaks for."))
+
+    objects = SlugManager()
+
+    class Meta:
+        verbose_name = _("stated gap")
+        verbose_name_plural = _("stated gaps")
+        ordering = ["as_of", "slug"]
+
+    def __str__(self):
+        return self.statement
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["regions.area", "directory.risklevel", "directory.document"]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("", views.service_list, name="service-list"),
+    path("services/export.csv", views.service_export, name="service-export"),
+    path("services/<slug:slug>/", views.service_detail, name="service-detail"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+    path("glossary/", views.glossary, name="glossary"),
+]

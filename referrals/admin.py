@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from .models import ReferralPathway, ReferralRequirement, ServicePathway
+
+
+@admin.register(ReferralPathway)
+class ReferralPathwayAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "requires_marac", "justice_requirement"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ServicePathway)
+class ServicePathwayAdmin(admin.ModelAdmin):
+    list_display = ["service", "pathway", "note", "contact"]
+    list_filter = ["pathway"]
+    list_select_related = ["service", "pathway"]
+    search_fields = ["service__name", "note"]
+    autocomplete_fields = ["service"]
+
+
+@admin.register(ReferralRequirement)
+class ReferralRequirementAdmin(admin.ModelAdmin):
+    list_display = ["service", "position", "section", "item"]
+    list_select_related = ["service"]
+    search_fields = ["service__name", "item"]
+    autocomplete_fields = ["service"]

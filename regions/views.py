@@ -1,0 +1,24 @@
+from django.shortcuts import get_object_or_404, render
+
+from directory.models import Service
+
+from .models import Area, AreaGraph
+
+
+def area_detail(request, slug):
+    """An area, the areas around it, and the services working in all or part of it."""
+    area = get_object_or_404(Area.objects.prefetch_related("within", "contains"), slug=slug)
+    services = list(Service.objects.referable().covering(area, graph=AreaGraph.load()).for_home_page())
+    return render(
+        request,
+        "regions/area_detail.html",
+        {
+            "area": area,
+            "whole": [s for s in services if s.covers_whole],
+            "part": [s for s in services if not s.covers_whole],
+        },
+    )
+
+
+def area_list(request):
+    return render(request, "regions/area_list.html", {"areas": Area.objects.all()})
