@@ -1,0 +1,16 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real directory once for the whole test session."""
+    with django_db_blocker.unblock():
+        call_command("load_directory", verbosity=0)
+
+
+@pytest.fixture
+def today():
+    import datetime
+
+    return datetime.date(2026, 11, 23)

@@ -1,0 +1,169 @@
+"""The fixtures tell the truth: every fact cited, quotes verbatim, contacts exact, areas from the reference."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.validators import validate_email
+from django.db.models import Count
+
+from directory.models import (
+    MAX_QUOTE_WORDS,
+    AssessmentItem,
+    Citation,
+    Contact,
+    Document,
+    GlossaryTerm,
+    Service,
+    StandardsAssessment,
+    StatedGap,
+    Status,
+    StatusEvent,
+)
+from directory.sources import document_text, fold, quote_in_document
+from referrals.models import ServicePathway
+from regions.models import Area
+
+pytestmark = pytest.mark.django_db
+
+REFERENCE = settings.BASE_DIR.parent / "shared" / "reference" / "areas.json"
+FIXTURES = settings.BASE_DIR / "fixtures"
+
+
+def all_sourced_rows():
+    for model in (Citation, StatusEvent, StatedGap, GlossaryTerm, StandardsAssessment):
+        yield from model.objects.select_related("document")
+
+
+def test_the_directory_holds_every_service_the_documents_describe():
+    assert Service.objects.count() >= 50
+    assert Service.objects.referable().count() >= 45
+    per_document = dict(
+        Document.objects.annotate(n=Count("citation__service", distinct=True)).values_list("slug", "n")
+    )
+    assert all(per_document[slug] > 0 for slug in per_document), per_document
+
+
+def test_every_service_has_a_citation_an_area_a_status_and_a_tier():
+    missing = Service.objects.annotate(c=Count("citations"), a=Count("areas")).filter(c=0) | Service.objects.annotate(
+        c=Count("citations"), a=Count("areas")
+    ).filter(a=0)
+    assert list(missing.values_list("slug", flat=True)) == []
+    assert not Service.objects.filter(status="").exists()
+    assert not Service.objects.filter(tier="").exists()
+    assert not Service.objects.filter(summary="").exists()
+
+
+def test_every_quote_is_verbatim_from_its_document():
+    wrong = [
+        (row.document.slug, row.quote) for row in all_sourced_rows() if not quote_in_document(row.quote, row.document.filename)
+    ]
+    assert wrong == []
+
+
+def test_every_quote_is_short():
+    long = [row.quote for row in all_sourced_rows() if len(row.quote.split()) > MAX_QUOTE_WORDS]
+    assert long == []
+
+
+def test_quote_matching_allows_for_the_2023_letters_lost_letter_pairs_but_not_paraphrase():
+    letter = Document.objects.get(slug="policing-in-wales-letter-2023").filename
+    assert "Atendance" in document_text(letter)
+    assert quote_in_document("Annual funding, moving towards multi-year arrangement", letter)
+    assert not quote_in_document("Annual funding, moving to a multi-year arrangement", letter)
+    assert not quote_in_document("Funded by the Welsh Government", letter)
+
+
+def test_emails_are_well_formed():
+    bad = []
+    for contact in Contact.objects.filter(kind="email"):
+        try:
+            validate_email(contact.value)
+        except ValidationError:
+            bad.append(contact.value)
+    assert bad == []
+
+
+def test_contacts_are_copied_exactly_from_a_document_the_service_cites():
+    wrong = []
+    for contact in Contact.objects.select_related("service").prefetch_related("service__citations__document"):
+        documents = {c.document.filename for c in contact.service.citations.all()}
+        if not any(fold(contact.value) in document_text(name) for name in documents):
+            wrong.append((contact.service.slug, contact.value))
+    assert wrong == []
+
+
+def test_every_area_in_the_fixtures_is_in_the_reference():
+    reference = {a["slug"] for a in json.loads(REFERENCE.read_text())["areas"]}
+    assert set(Area.objects.values_list("slug", flat=True)) == reference
+
+
+def test_no_fixture_sets_a_primary_key():
+    for path in FIXTURES.glob("*.json"):
+        assert all("pk" not in obj for obj in json.loads(path.read_text())), path.name
+
+
+def test_a_decommissioned_service_has_an_end_date_or_says_why_not():
+    for service in Service.objects.filter(status=Status.DECOMMISSIONED):
+        assert service.end_date or service.end_text, service.slug
+
+
+def test_the_later_document_sets_the_current_status():
+    """Where documents disagree, the latest status event matches the service's status."""
+    mismatched = []
+    for service in Service.objects.prefetch_related("status_events"):
+        events = sorted(service.status_events.all(), key=lambda e: e.date)
+        if events and events[-1].status != service.status:
+            mismatched.append((service.slug, events[-1].status, service.status))
+    assert mismatched == []
+
+
+def test_decommissioned_and_planned_services_are_kept_with_their_dates():
+    assert Service.objects.filter(status=Status.DECOMMISSIONED).exists()
+    assert Service.objects.filter(status=Status.PLANNED).exists()
+    cara_gwent = Service.objects.get(slug="cara-gwent")
+    assert cara_gwent.start_date.isoformat() == "2023-11-20"
+
+
+def test_elsewhere_entries_are_kept_apart_from_what_practitioners_can_refer_to():
+    elsewhere = Service.objects.filter(scope="elsewhere")
+    assert elsewhere.exists()
+    assert not Service.objects.referable().filter(scope="elsewhere").exists()
+
+
+def test_the_standards_ratings_and_glossary_are_data():
+    assert StandardsAssessment.objects.filter(service__slug="clear-cardiff-and-vale").exists()
+    assert StandardsAssessment.objects.filter(service__slug="drive-cardiff-and-vale").exists()
+    assert AssessmentItem.objects.count() >= 10
+    assert GlossaryTerm.objects.filter(term__in=["MARAC", "DASH", "IDVA"]).count() == 3
+
+
+def test_drive_is_marac_only_in_cwm_taf_morgannwg():
+    routes = ServicePathway.objects.filter(service__slug="drive-cwm-taf-morgannwg")
+    assert [r.pathway.slug for r in routes] == ["marac"]
+
+
+def test_load_directory_twice_changes_nothing():
+    def snapshot():
+        rows = {}
+        for model in (Service, Citation, Contact, StatusEvent, ServicePathway, Area, StatedGap, AssessmentItem):
+            rows[model.__name__] = sorted(map(repr, model.objects.values()))
+        rows["service_areas"] = sorted(Service.areas.through.objects.values_list("service_id", "area_id"))
+        return rows
+
+    before = snapshot()
+    call_command("load_directory", verbosity=0)
+    assert snapshot() == before
+
+
+def test_fixture_slugs_are_url_safe():
+    assert all(re.fullmatch(r"[a-z0-9-]+", slug) for slug in Service.objects.values_list("slug", flat=True))
+
+
+def test_documents_fixture_names_real_files():
+    for document in Document.objects.all():
+        assert (Path(settings.BASE_DIR.parent / "shared" / "seeds") / document.filename).is_file()

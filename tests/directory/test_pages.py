@@ -1,0 +1,120 @@
+"""The public pages: the list grouped by tier, the detail page, the CSV export."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from directory.models import Service, Status, Tier
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_current_services_grouped_by_tier(client):
+    response = client.get(reverse("directory:service-list"))
+    assert response.status_code == 200
+    groups = response.context["groups"]
+    labels = [label for label, _value, _services in groups]
+    assert labels == sorted(labels, key=lambda label: [str(t.label) for t in Tier].index(str(label)))
+    listed = {s.slug for _l, _v, services in groups for s in services}
+    assert "drive-cwm-taf-morgannwg" in listed
+    assert not Service.objects.filter(slug__in=listed).exclude(status__in=Status.operating()).exists()
+    assert not Service.objects.filter(slug__in=listed, scope="elsewhere").exists()
+    assert Service.objects.get(slug="drive-cwm-taf-morgannwg").name in response.content.decode()
+
+
+def test_home_with_status_all_lists_every_service(client):
+    response = client.get(reverse("directory:service-list"), {"status": "all"})
+    assert response.status_code == 200
+    listed = {s.slug for _l, _v, services in response.context["groups"] for s in services}
+    listed |= {s.slug for s in response.context["elsewhere"]}
+    assert listed == set(Service.objects.values_list("slug", flat=True))
+    assert "Decommissioned" in response.content.decode()
+
+
+def test_home_with_a_bad_status_says_what_to_do(client):
+    response = client.get(reverse("directory:service-list"), {"status": "everything"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert "Choose to show services running now or all entries" in body
+
+
+def test_detail_page_shows_referral_routes_contacts_and_citations(client):
+    service = Service.objects.get(slug="drive-cwm-taf-morgannwg")
+    response = client.get(service.get_absolute_url())
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "How to refer" in body
+    assert "MARAC" in body
+    for citation in service.citations.all():
+        assert citation.section in body or citation.section.replace("'", "&#x27;") in body
+    assert body.index("How to refer") < body.index("Sources")
+
+
+def test_detail_page_for_an_unknown_service_is_a_404(client):
+    assert client.get(reverse("directory:service-detail", kwargs={"slug": "no-such-service"})).status_code == 404
+
+
+def test_decommissioned_service_page_warns_before_referring(client):
+    service = Service.objects.filter(status=Status.DECOMMISSIONED).first()
+    body = client.get(service.get_absolute_url()).content.decode()
+    assert "Check the dates below before referring" in body
+
+
+def read_csv(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_export_has_one_row_per_service_with_the_promised_columns(client):
+    response = client.get(reverse("directory:service-export"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = read_csv(response)
+    assert len(rows) == Service.objects.count()
+    assert {
+        "slug", "name", "organisation", "tier", "risk_levels", "areas", "referral_routes", "attendance",
+        "format", "status", "start", "end", "emails", "phones", "sources",
+    } <= set(rows[0])
+    drive = next(r for r in rows if r["slug"] == "drive-cwm-taf-morgannwg")
+    assert drive["referral_routes"] == "marac"
+    assert "high" in drive["risk_levels"].split("; ")
+
+
+def test_export_neutralises_spreadsheet_formulas(client):
+    factories.service(name="=HYPERLINK(\"http://x\")", slug="formula")
+    rows = read_csv(client.get(reverse("directory:service-export")))
+    assert next(r for r in rows if r["slug"] == "formula")["name"].startswith("'=")
+
+
+def test_area_page_splits_whole_and_part_coverage(client):
+    response = client.get(reverse("regions:area-detail", kwargs={"slug": "south-wales-police"}))
+    assert response.status_code == 200
+    part = {s.slug for s in response.context["part"]}
+    whole = {s.slug for s in response.context["whole"]}
+    assert "drive-cardiff-and-vale" in part
+    assert not part & whole
+
+
+def test_glossary_lists_terms(client):
+    response = client.get(reverse("directory:glossary"))
+    assert response.status_code == 200
+    assert "MARAC" in response.content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queries, extra):
+    area = factories.area("q-area")
+    for _ in range(extra):
+        factories.service(areas=[area], risk_levels=[factories.risk_level("high")])
+    service = Service.objects.get(slug="drive-cwm-taf-morgannwg")
+    with django_assert_max_num_queries(8):
+        client.get(reverse("directory:service-list"), {"status": "all"})
+    with django_assert_max_num_queries(20):
+        client.get(service.get_absolute_url())
+    with django_assert_max_num_queries(10):
+        client.get(reverse("directory:service-export"))
+    with django_assert_max_num_queries(10):
+        client.get(reverse("regions:area-detail", kwargs={"slug": "q-area"}))
