@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +50,6 @@ class Document(models.Model):
         blank=True,
         help_text=_("The text file in shared/seeds this was transcribed from."),
     )
-    url = models.URLField(_("web address"), blank=True)
 
     objects = DocumentManager()
 
@@ -285,6 +284,20 @@ class Programme(models.Model):
 # --------------------------------------------------------------------------
 
 
+SEARCH_FIELDS = ["name", "summary", "description", "eligibility", "organisation__name", "area_note"]
+
+
+def search_vector():
+    """The weighted document searched on PostgreSQL (the GIN index uses the same expression)."""
+    from django.contrib.postgres.search import SearchVector
+
+    return (
+        SearchVector("name", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("description", "eligibility", "area_note", weight="C", config="english")
+    )
+
+
 class ServiceQuerySet(models.QuerySet):
     def referable(self):
         """Services a practitioner here could use: not comparators elsewhere in the UK."""
@@ -327,6 +340,35 @@ class ServiceQuerySet(models.QuerySet):
         return self.annotate(covers_whole=covers_whole, covers_part=covers_part).filter(
             Q(covers_whole=True) | Q(covers_part=True)
         )
+
+    def search(self, text):
+        """Services matching the words in ``text``, best first.
+
+        On PostgreSQL this is full-text search (English stemming, web-search
+        syntax, ranked, backed by a GIN index on the same expression). Other
+        databases get a plain fallback: every word must appear in one of the
+        searched fields.
+        """
+        text = (text or "").strip()
+        if not text:
+            return self
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank
+
+            query = SearchQuery(text, search_type="websearch", config="english")
+            vector = search_vector()
+            return (
+                self.annotate(search_document=vector, search_rank=SearchRank(vector, query))
+                .filter(search_document=query)
+                .order_by("-search_rank", "name")
+            )
+        condition = Q()
+        for word in text.split()[:12]:
+            word_matches = Q()
+            for field in SEARCH_FIELDS:
+                word_matches |= Q(**{f"{field}__icontains": word})
+            condition &= word_matches
+        return self.filter(condition)
 
     def for_home_page(self):
         return self.select_related("organisation").prefetch_related("risk_levels", "pathways__pathway")

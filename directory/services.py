@@ -2,6 +2,7 @@
 
 import csv
 
+
 from django.utils.translation import gettext_lazy as _
 
 EXPORT_COLUMNS = [
@@ -74,3 +75,67 @@ def _safe(value):
     if value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
+
+
+# --------------------------------------------------------------------------
+# Why a search result matched, and what is nearest when nothing does
+# --------------------------------------------------------------------------
+
+
+def area_reason(service, area, graph):
+    """How ``service`` covers ``area``: itself, as part of a larger area, or in part."""
+    served = list(service.areas.all())
+    if any(a.pk == area.pk for a in served):
+        return _("Covers %(area)s") % {"area": area.name}
+    ancestors = graph.ancestors(area.pk)
+    larger = [a for a in served if a.pk in ancestors]
+    if larger:
+        return _("Covers %(area)s as part of %(larger)s") % {"area": area.name, "larger": larger[0].name}
+    descendants = graph.descendants(area.pk)
+    inside = [a.name for a in served if a.pk in descendants]
+    return _("Works in part of %(area)s: %(places)s") % {"area": area.name, "places": ", ".join(inside)}
+
+
+def match_reasons(service, *, graph, area=None, risk=None, route=None, query=""):
+    """Plain-words reasons a service is in the results for these filters."""
+    reasons = []
+    if area is not None:
+        reasons.append(area_reason(service, area, graph))
+    if risk is not None:
+        reasons.append(_("Takes %(risk)s") % {"risk": str(risk.name).lower()})
+    if route is not None:
+        reasons.append(_("%(route)s accepted") % {"route": route.name})
+    if query:
+        reasons.append(_("Matches “%(query)s”") % {"query": query})
+    return reasons
+
+
+def nearest_services(queryset, *, area, risk, graph, today):
+    """What is nearest when nothing covers ``area`` at ``risk``.
+
+    Returns ``(neighbouring, adjacent_levels)``: services at the same risk level
+    in areas that share a police force area, health board or region with
+    ``area``; and services covering ``area`` at the risk levels either side.
+    """
+    from .models import RiskLevel
+
+    neighbouring = []
+    if risk is not None:
+        groupings = graph.parents.get(area.pk, set())
+        siblings = set()
+        for grouping in groupings:
+            siblings |= graph.children.get(grouping, set())
+        siblings -= {area.pk} | graph.ancestors(area.pk) | graph.descendants(area.pk)
+        inside = set()
+        for sibling in siblings:
+            inside |= graph.descendants(sibling)
+        neighbouring = list(
+            queryset.current(today).for_risk_level(risk).filter(areas__in=siblings | inside).distinct()
+        )
+    adjacent = []
+    if risk is not None:
+        levels = RiskLevel.objects.filter(rank__in=[risk.rank - 1, risk.rank + 1])
+        adjacent = list(
+            queryset.current(today).covering(area, graph=graph).filter(risk_levels__in=levels).distinct()
+        )
+    return neighbouring, adjacent

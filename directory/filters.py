@@ -1,0 +1,166 @@
+"""The search filters: every result page is a shareable URL of GET parameters."""
+
+import django_filters
+from django_filters import fields as filter_fields
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from referrals.models import ReferralPathway
+from regions.models import Area, AreaGraph, AreaKind
+
+from .models import Attendance, Format, RiskLevel, Service, Tier
+
+MAX_QUERY_LENGTH = 200
+
+
+class AreaChoiceField(filter_fields.ModelChoiceField):
+    """Areas grouped by kind, local authorities first, names in the active language."""
+
+    GROUP_ORDER = [
+        AreaKind.LOCAL_AUTHORITY,
+        AreaKind.POLICE_FORCE_AREA,
+        AreaKind.HEALTH_BOARD,
+        AreaKind.VAWDASV_REGION,
+        AreaKind.LOCALITY,
+        AreaKind.CEREMONIAL_COUNTY,
+        AreaKind.FORMER_DISTRICT,
+        AreaKind.COUNTRY,
+    ]
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+    def _get_choices(self):
+        groups = {kind: [] for kind in self.GROUP_ORDER}
+        for area in self.queryset:
+            groups.setdefault(area.kind, []).append((area.slug, area.name))
+        choices = [("", _("Any area"))]
+        for kind, items in groups.items():
+            if items:
+                choices.append((AreaKind(kind).label, sorted(items, key=lambda item: item[1])))
+        return choices
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
+class AreaFilter(django_filters.ModelChoiceFilter):
+    field_class = AreaChoiceField
+
+
+class ServiceFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("q", label_size=Size.SMALL),
+            Field.select("area", legend_size=Size.SMALL),
+            Field.select("risk", legend_size=Size.SMALL),
+            Field.select("route", legend_size=Size.SMALL),
+            Field.select("tier", legend_size=Size.SMALL),
+            Field.select("format", legend_size=Size.SMALL),
+            Field.select("attendance", legend_size=Size.SMALL),
+            Field.select("status", legend_size=Size.SMALL),
+            Button("submit", _("Search")),
+        )
+
+
+class ServiceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Words to search for"),
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_("For example a service, a provider or a need, such as 'Drive' or 'stalking'."),
+    )
+    area = AreaFilter(
+        label=_("Area"),
+        field_name="areas",
+        to_field_name="slug",
+        queryset=Area.objects.all(),
+        method="filter_area",
+        help_text=_("A council, police force area, health board or region."),
+        error_messages={"invalid_choice": _("Choose an area from the list")},
+    )
+    risk = django_filters.ModelChoiceFilter(
+        label=_("Risk level"),
+        to_field_name="slug",
+        queryset=RiskLevel.objects.all(),
+        method="filter_risk",
+        empty_label=_("Any risk level"),
+        error_messages={"invalid_choice": _("Choose a risk level: standard, medium or high")},
+    )
+    route = django_filters.ModelChoiceFilter(
+        label=_("Referral route"),
+        to_field_name="slug",
+        queryset=ReferralPathway.objects.all(),
+        method="filter_route",
+        empty_label=_("Any route"),
+        error_messages={"invalid_choice": _("Choose a referral route from the list")},
+    )
+    tier = django_filters.ChoiceFilter(
+        label=_("Kind of service"),
+        choices=Tier.choices,
+        empty_label=_("Any kind"),
+        error_messages={"invalid_choice": _("Choose a kind of service from the list")},
+    )
+    format = django_filters.ChoiceFilter(
+        label=_("Format"),
+        choices=Format.choices,
+        empty_label=_("Any format"),
+        error_messages={"invalid_choice": _("Choose a format from the list")},
+    )
+    attendance = django_filters.ChoiceFilter(
+        label=_("Attendance"),
+        choices=Attendance.choices,
+        empty_label=_("Voluntary or mandated"),
+        error_messages={"invalid_choice": _("Choose voluntary or mandated attendance")},
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[("all", _("Include planned and decommissioned"))],
+        empty_label=_("Running now"),
+        method="filter_status",
+        error_messages={"invalid_choice": _("Choose to show services running now or all services")},
+    )
+
+    class Meta:
+        model = Service
+        fields = ["q", "area", "risk", "route", "tier", "format", "attendance", "status"]
+        form = ServiceFilterForm
+
+    def __init__(self, data=None, *args, graph=None, today=None, **kwargs):
+        self.graph = graph
+        self.today = today or timezone.localdate()
+        super().__init__(data, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        # "Running now" unless the status filter asks for everything.
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.current(self.today)
+        return super().filter_queryset(queryset)
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_area(self, queryset, name, value):
+        return queryset.covering(value, graph=self.graph or AreaGraph.load())
+
+    def filter_risk(self, queryset, name, value):
+        return queryset.for_risk_level(value)
+
+    def filter_route(self, queryset, name, value):
+        return queryset.filter(pathways__pathway=value)
+
+    def filter_status(self, queryset, name, value):
+        return queryset
+
+    @property
+    def chosen(self):
+        """The cleaned filter values that were given, for reasons and gap messages."""
+        if not self.is_bound or not self.form.is_valid():
+            return {}
+        return {key: value for key, value in self.form.cleaned_data.items() if value not in (None, "")}
