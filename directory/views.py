@@ -1,12 +1,13 @@
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
 from regions.models import AreaGraph
 
 from .filters import ServiceFilter
-from .forms import StatusForm
+from .forms import AreaSearchForm, StatusForm
 from .models import GlossaryTerm, Organisation, Scope, Service, Tier
 from .services import match_reasons, nearest_services, write_csv
 
@@ -26,7 +27,14 @@ def service_list(request):
     return render(
         request,
         "directory/service_list.html",
-        {"form": form, "groups": Tier.group(services), "elsewhere": elsewhere, "include_all": form.include_all},
+        {
+            "form": form,
+            "groups": Tier.group(services),
+            "elsewhere": elsewhere,
+            "include_all": form.include_all,
+            "area_form": AreaSearchForm(),
+            "matcher_url": reverse("referrals:case-matcher"),
+        },
     )
 
 

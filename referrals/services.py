@@ -1,0 +1,162 @@
+"""The case matcher: sorts services into fits, might fit and does not fit, with reasons.
+
+The rules read each service's structured eligibility and its referral routes;
+no rule names a service. Nothing about the case is stored: the facts arrive as
+a plain dict and leave as the returned value.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from directory.models import Gender, JusticeRequirement, Relationship, Service
+from regions.models import AreaGraph
+
+FITS = "fits"
+CHECK = "check"
+NO = "no"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    service: Service
+    outcome: str
+    reasons: tuple = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    fits: list
+    check: list
+    no: list
+
+
+def _routes_open(service, case):
+    """(usable routes, reasons the others are closed) for this referrer and case."""
+    usable, closed = [], []
+    for link in service.pathways.all():
+        pathway = link.pathway
+        if case["referrer"] not in pathway.referrers:
+            closed.append(_("%(service)s takes referrals through %(route)s, which is not open to this referrer")
+                          % {"service": service.name, "route": pathway.name})
+            continue
+        if pathway.requires_marac and case["marac"] != "yes":
+            closed.append(_("%(service)s takes referrals only through MARAC") % {"service": service.name}
+                          if case["marac"] == "no"
+                          else _("%(service)s takes referrals through MARAC: check the case has been heard there")
+                          % {"service": service.name})
+            if case["marac"] == "unknown":
+                usable.append((link, CHECK))
+            continue
+        requirement = pathway.justice_requirement
+        if requirement and requirement != JusticeRequirement.NONE and case["justice"] != requirement:
+            label = JusticeRequirement(requirement).label
+            if case["justice"] == "unknown":
+                usable.append((link, CHECK))
+                closed.append(_("%(route)s needs %(what)s: check") % {"route": pathway.name, "what": str(label).lower()})
+            else:
+                closed.append(_("%(route)s needs %(what)s") % {"route": pathway.name, "what": str(label).lower()})
+            continue
+        usable.append((link, FITS))
+    return usable, closed
+
+
+def judge(service, case, *, area_ids):
+    """One service against one case: a :class:`Verdict`."""
+    no, check, good = [], [], []
+    name = service.name
+
+    levels = list(service.risk_levels.all())
+    if levels and case["risk"].pk not in {level.pk for level in levels}:
+        no.append(_("%(service)s takes %(levels)s, not %(risk)s")
+                  % {"service": name, "levels": ", ".join(str(level.name).lower() for level in levels),
+                     "risk": str(case["risk"].name).lower()})
+    elif not levels:
+        check.append(_("The documents do not say which risk levels %(service)s takes") % {"service": name})
+    else:
+        good.append(_("Takes %(risk)s") % {"risk": str(case["risk"].name).lower()})
+
+    if not ({area.pk for area in service.areas.all()} & area_ids):
+        no.append(_("%(service)s does not work in %(area)s") % {"service": name, "area": case["area"].name})
+
+    if service.justice_requirement == JusticeRequirement.CONVICTION and case["justice"] != "conviction":
+        (check if case["justice"] == "unknown" else no).append(
+            _("%(service)s is court-ordered on conviction") % {"service": name})
+    if service.justice_requirement == JusticeRequirement.CONDITIONAL_CAUTION and case["justice"] != "conditional_caution":
+        (check if case["justice"] == "unknown" else no).append(
+            _("%(service)s is for people given a conditional caution") % {"service": name})
+
+    if service.gender == Gender.MEN and case["gender"] != "man":
+        (check if case["gender"] == "unknown" else no).append(_("%(service)s is for men only") % {"service": name})
+    if service.gender == Gender.WOMEN and case["gender"] != "woman":
+        (check if case["gender"] == "unknown" else no).append(_("%(service)s is for women only") % {"service": name})
+
+    age = case.get("age")
+    if service.min_age is not None:
+        if age is None:
+            check.append(_("%(service)s is for people aged %(min)s or over: check the age") % {"service": name, "min": service.min_age})
+        elif age < service.min_age:
+            no.append(_("%(service)s is for people aged %(min)s or over") % {"service": name, "min": service.min_age})
+    if service.max_age is not None and age is not None and age > service.max_age:
+        no.append(_("%(service)s is for people aged %(max)s or under") % {"service": name, "max": service.max_age})
+
+    relationship = case["relationship"]
+    if service.relationship == Relationship.HETEROSEXUAL and relationship != "heterosexual":
+        (check if relationship == "unknown" else no).append(
+            _("%(service)s is for heterosexual intimate relationships only") % {"service": name})
+    if service.relationship == Relationship.INTIMATE_PARTNER and relationship == "family":
+        no.append(_("%(service)s is for abuse of an intimate partner") % {"service": name})
+    if service.relationship == Relationship.FAMILY and case["children"] == "no":
+        no.append(_("%(service)s works with families") % {"service": name})
+
+    if service.requires_children and case["children"] != "yes":
+        (check if case["children"] == "unknown" else no).append(
+            _("%(service)s is for families with children") % {"service": name})
+    if service.requires_responsibility and case["responsibility"] != "yes":
+        (check if case["responsibility"] == "unknown" else no).append(
+            _("%(service)s needs the person to accept at least some responsibility") % {"service": name})
+    if service.group_language and case["english_group"] != "yes" and service.group_language.lower() == "english":
+        (check if case["english_group"] == "unknown" else no).append(
+            _("%(service)s runs in English") % {"service": name})
+    if service.excludes_substance_use and case["substance_use"] != "no":
+        check.append(_("%(service)s may not take people currently misusing drugs or alcohol: check") % {"service": name})
+
+    usable, closed = _routes_open(service, case)
+    if not list(service.pathways.all()):
+        check.append(_("The documents do not say how to refer to %(service)s") % {"service": name})
+    elif not usable:
+        no.extend(closed)
+    elif all(outcome == CHECK for _link, outcome in usable):
+        check.extend(closed)
+    else:
+        routes = sorted({str(link.pathway.name) for link, outcome in usable if outcome == FITS})
+        good.append(_("You can refer through: %(routes)s") % {"routes": ", ".join(routes)})
+
+    if not service.is_operating:
+        check.append(_("%(service)s is %(status)s") % {"service": name, "status": str(service.get_status_display()).lower()})
+
+    if no:
+        return Verdict(service, NO, tuple(no))
+    if check:
+        return Verdict(service, CHECK, tuple(check + good))
+    return Verdict(service, FITS, tuple(good))
+
+
+def match_case(case, *, today, services=None, graph=None):
+    """Sort the services working in or around the case's area into three groups.
+
+    ``case`` is the matcher form's cleaned data. Services considered are those
+    running on ``today`` that cover the area (wholly or in part): the ones a
+    practitioner there could be pointed to.
+    """
+    graph = graph or AreaGraph.load()
+    area = case["area"]
+    area_ids = {area.pk} | graph.ancestors(area.pk) | graph.descendants(area.pk)
+    services = services if services is not None else (
+        Service.objects.referable().current(today).covering(area, graph=graph).for_list_page()
+    )
+    fits, check, no = [], [], []
+    for service in services:
+        verdict = judge(service, case, area_ids=area_ids)
+        {FITS: fits, CHECK: check, NO: no}[verdict.outcome].append(verdict)
+    return MatchResult(fits=fits, check=check, no=no)

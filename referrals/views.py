@@ -1,0 +1,28 @@
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from directory.models import Service
+
+from .forms import CaseForm
+from .services import match_case
+
+
+@never_cache
+@sensitive_post_parameters()
+def case_matcher(request):
+    """The case matcher. Case facts arrive by POST, are used for this response only, and are never stored."""
+    if request.method == "POST":
+        form = CaseForm(request.POST)
+        if form.is_valid():
+            result = match_case(form.cleaned_data, today=timezone.localdate())
+            return render(request, "referrals/case_matcher.html", {"form": form, "result": result, "case": form.cleaned_data})
+        return render(request, "referrals/case_matcher.html", {"form": form}, status=400)
+    return render(request, "referrals/case_matcher.html", {"form": CaseForm()})
+
+
+def referral_pack(request, slug):
+    """A printable list of what a referrer must gather for one service."""
+    service = get_object_or_404(Service.objects.for_detail_page(), slug=slug)
+    return render(request, "referrals/referral_pack.html", {"service": service})
