@@ -107,7 +107,10 @@ class ServiceAdmin(admin.ModelAdmin):
             _("Funding and evidence"),
             {"fields": ["funding_source", "funding_longevity", "funding_note", "accreditation", "evaluation"]},
         ),
-        (_("Status and dates"), {"fields": ["status", ("start_date", "start_text"), ("end_date", "end_text"), "last_verified"]}),
+        (
+            _("Status and dates"),
+            {"fields": ["status", ("start_date", "start_text"), ("end_date", "end_text"), "last_verified"]},
+        ),
     ]
 
     def get_queryset(self, request):

@@ -1,12 +1,13 @@
 """The search filters: every result page is a shareable URL of GET parameters."""
 
 import django_filters
-from django_filters import fields as filter_fields
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters import fields as filter_fields
 
 from referrals.models import ReferralPathway
 from regions.models import Area, AreaGraph, AreaKind
@@ -16,9 +17,24 @@ from .models import Attendance, Format, RiskLevel, Service, Tier
 MAX_QUERY_LENGTH = 200
 
 
-class AreaChoiceField(filter_fields.ModelChoiceField):
-    """Areas grouped by kind, local authorities first, names in the active language."""
+class GroupedAreaIterator(ModelChoiceIterator):
+    """Areas as option groups by kind (councils first), sorted by name in the active language."""
 
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups = {}
+        for area in self.queryset:
+            groups.setdefault(area.kind, []).append(self.choice(area))
+        for kind in AreaChoiceField.GROUP_ORDER:
+            if kind in groups:
+                yield (AreaKind(kind).label, sorted(groups[kind], key=lambda choice: str(choice[1])))
+
+
+class AreaChoiceField(filter_fields.ModelChoiceField):
+    """A choice of any area, grouped by kind, named in the active language."""
+
+    iterator = GroupedAreaIterator
     GROUP_ORDER = [
         AreaKind.LOCAL_AUTHORITY,
         AreaKind.POLICE_FORCE_AREA,
@@ -30,20 +46,12 @@ class AreaChoiceField(filter_fields.ModelChoiceField):
         AreaKind.COUNTRY,
     ]
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("Any area"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
         return obj.name
-
-    def _get_choices(self):
-        groups = {kind: [] for kind in self.GROUP_ORDER}
-        for area in self.queryset:
-            groups.setdefault(area.kind, []).append((area.slug, area.name))
-        choices = [("", _("Any area"))]
-        for kind, items in groups.items():
-            if items:
-                choices.append((AreaKind(kind).label, sorted(items, key=lambda item: item[1])))
-        return choices
-
-    choices = property(_get_choices, forms.ChoiceField.choices.fset)
 
 
 class AreaFilter(django_filters.ModelChoiceFilter):

@@ -250,11 +250,11 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("directory:organisation-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class Programme(models.Model):
@@ -326,14 +326,13 @@ class ServiceQuerySet(models.QuerySet):
         """Services that work in ``area``, wholly or in part.
 
         A service covers the whole of ``area`` when it covers the area itself or
-        any area containing it (a South Wales Police service covers Cardiff); it
-        covers part of it when it covers only areas inside it (a Bridgend-only
-        service is in the South Wales Police area). Each service is annotated
-        with ``covers_whole`` so pages can say which.
+        an area containing it (a South Wales Police service covers Cardiff); it
+        covers part of it when its areas only overlap (a Bridgend-only service is
+        in the South Wales Police area). Each service is annotated with
+        ``covers_whole`` so pages can say which. See ``AreaGraph.coverage_sets``.
         """
         graph = graph or AreaGraph.load()
-        whole = {area.pk} | graph.ancestors(area.pk)
-        part = graph.descendants(area.pk)
+        whole, part = graph.coverage_sets(area.pk)
         through = Service.areas.through
         covers_whole = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id__in=whole))
         covers_part = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id__in=part))
@@ -409,7 +408,9 @@ class Service(models.Model):
         _("slug"),
         max_length=120,
         unique=True,
-        help_text=_("Used in URLs. Where one programme is delivered in several places, add the place: 'drive-cardiff-and-vale'."),
+        help_text=_(
+            "Used in URLs. Where one programme is delivered in several places, add the place: 'drive-cardiff-and-vale'."
+        ),
     )
     name = models.CharField(_("name"), max_length=200)
     organisation = models.ForeignKey(
@@ -448,30 +449,47 @@ class Service(models.Model):
 
     # Eligibility (blank or unknown means the documents do not say)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
-    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True, validators=[MaxValueValidator(120)])
-    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True, validators=[MaxValueValidator(120)])
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("maximum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
     relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices, blank=True)
     requires_children = models.BooleanField(
-        _("children in the family required"), null=True, blank=True, help_text=_("Unknown where the documents do not say.")
+        _("children in the family required"),
+        null=True,
+        blank=True,
+        help_text=_("Unknown where the documents do not say."),
     )
     requires_responsibility = models.BooleanField(
-        _("must accept some responsibility"), null=True, blank=True, help_text=_("Unknown where the documents do not say.")
+        _("must accept some responsibility"),
+        null=True,
+        blank=True,
+        help_text=_("Unknown where the documents do not say."),
     )
     group_language = models.CharField(
         _("group language"), max_length=60, blank=True, help_text=_("Language the person must be able to take part in.")
     )
     excludes_substance_use = models.BooleanField(
-        _("excludes current substance misuse"), null=True, blank=True, help_text=_("Unknown where the documents do not say.")
+        _("excludes current substance misuse"),
+        null=True,
+        blank=True,
+        help_text=_("Unknown where the documents do not say."),
     )
     justice_requirement = models.CharField(
         _("conviction or caution"), max_length=24, choices=JusticeRequirement.choices, blank=True
     )
-    eligibility = models.TextField(_("eligibility"), blank=True, help_text=_("Who the service is for, in the documents' words."))
+    eligibility = models.TextField(
+        _("eligibility"), blank=True, help_text=_("Who the service is for, in the documents' words.")
+    )
     exclusions = models.TextField(_("exclusions"), blank=True, help_text=_("Who the service is not for."))
 
     # Money and evidence
     funding_source = models.CharField(_("funding source"), max_length=300, blank=True)
-    funding_longevity = models.CharField(_("funding longevity"), max_length=32, choices=FundingLongevity.choices, blank=True)
+    funding_longevity = models.CharField(
+        _("funding longevity"), max_length=32, choices=FundingLongevity.choices, blank=True
+    )
     funding_note = models.CharField(_("funding note"), max_length=300, blank=True)
     accreditation = models.TextField(_("accreditation"), blank=True)
     evaluation = models.TextField(_("evaluation evidence"), blank=True)
@@ -490,7 +508,10 @@ class Service(models.Model):
         help_text=_("Required for a decommissioned service with no end date: say what the documents say."),
     )
     last_verified = models.DateField(
-        _("last verified"), null=True, blank=True, help_text=_("When an editor last checked this entry against a source.")
+        _("last verified"),
+        null=True,
+        blank=True,
+        help_text=_("When an editor last checked this entry against a source."),
     )
 
     objects = ServiceManager()
@@ -501,14 +522,18 @@ class Service(models.Model):
         ordering = ["name", "slug"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="service_end_not_before_start",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="decommissioned") | Q(end_date__isnull=False) | ~Q(end_text=""),
                 name="service_decommissioned_has_end",
-                violation_error_message=_("A decommissioned service needs an end date, or a note saying why there is none."),
+                violation_error_message=_(
+                    "A decommissioned service needs an end date, or a note saying why there is none."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(max_age__gte=models.F("min_age")),
@@ -530,13 +555,13 @@ class Service(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("directory:service-detail", kwargs={"slug": self.slug})
+
     def natural_key(self):
         return (self.slug,)
 
     natural_key.dependencies = ["directory.organisation", "directory.programme", "regions.area", "directory.risklevel"]
-
-    def get_absolute_url(self):
-        return reverse("directory:service-detail", kwargs={"slug": self.slug})
 
     @property
     def is_operating(self):
@@ -687,7 +712,9 @@ class StatusEventManager(models.Manager):
 class StatusEvent(Sourced):
     """What one document says of a service's status, and when: the service's history."""
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="status_events", verbose_name=_("service"))
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="status_events", verbose_name=_("service")
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     date = models.DateField(_("date"), help_text=_("When this status held or began, as near as the document allows."))
     date_text = models.CharField(_("date as written"), max_length=120, blank=True)
@@ -742,9 +769,7 @@ class AvailabilityNote(Sourced):
         verbose_name = _("referral availability")
         verbose_name_plural = _("referral availability")
         ordering = ["service", "-said_on"]
-        constraints = [
-            models.UniqueConstraint(fields=["service", "said_on"], name="availability_unique_per_day")
-        ]
+        constraints = [models.UniqueConstraint(fields=["service", "said_on"], name="availability_unique_per_day")]
 
     def __str__(self):
         return f"{self.service}: {self.get_state_display()} ({self.said_on})"
@@ -773,7 +798,9 @@ class ServiceLink(models.Model):
     from_service = models.ForeignKey(
         Service, on_delete=models.CASCADE, related_name="links_out", verbose_name=_("from service")
     )
-    to_service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="links_in", verbose_name=_("to service"))
+    to_service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="links_in", verbose_name=_("to service")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=LinkKind.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -809,7 +836,9 @@ class ServiceLink(models.Model):
 class GlossaryTerm(Sourced):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     term = models.CharField(_("term"), max_length=60, help_text=_("The abbreviation or term, e.g. 'MARAC'."))
-    meaning = models.CharField(_("meaning"), max_length=300, help_text=_("What it stands for, as the glossary gives it."))
+    meaning = models.CharField(
+        _("meaning"), max_length=300, help_text=_("What it stands for, as the glossary gives it.")
+    )
 
     objects = SlugManager()
 
@@ -821,11 +850,11 @@ class GlossaryTerm(Sourced):
     def __str__(self):
         return self.term
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("directory:glossary") + f"#{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class ChecklistType(models.TextChoices):
@@ -849,7 +878,9 @@ class StandardsAssessment(Sourced):
     """A service rated against the Welsh Government VAWDASV Perpetrator Service Standards."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("service"))
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("service")
+    )
     assessed_on = models.DateField(_("assessed on"))
     assessor = models.CharField(_("assessor"), max_length=200)
     checklist_type = models.CharField(_("checklist"), max_length=16, choices=ChecklistType.choices)
@@ -880,7 +911,9 @@ class AssessmentItem(models.Model):
     assessment = models.ForeignKey(
         StandardsAssessment, on_delete=models.CASCADE, related_name="items", verbose_name=_("assessment")
     )
-    number = models.CharField(_("number"), max_length=20, help_text=_("The standard's number as the checklist gives it."))
+    number = models.CharField(
+        _("number"), max_length=20, help_text=_("The standard's number as the checklist gives it.")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     question = models.TextField(_("question"))
     finding = models.TextField(_("finding"), blank=True)
@@ -892,9 +925,7 @@ class AssessmentItem(models.Model):
         verbose_name = _("assessment item")
         verbose_name_plural = _("assessment items")
         ordering = ["assessment", "position", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["assessment", "number"], name="assessment_item_unique_number")
-        ]
+        constraints = [models.UniqueConstraint(fields=["assessment", "number"], name="assessment_item_unique_number")]
 
     def __str__(self):
         return f"{self.number} {self.question[:60]}"
@@ -911,7 +942,9 @@ class StatedGap(Sourced):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     statement = models.CharField(_("statement"), max_length=300, help_text=_("The gap in plain words."))
     areas = models.ManyToManyField(Area, related_name="stated_gaps", verbose_name=_("areas"))
-    risk_levels = models.ManyToManyField(RiskLevel, blank=True, related_name="stated_gaps", verbose_name=_("risk levels"))
+    risk_levels = models.ManyToManyField(
+        RiskLevel, blank=True, related_name="stated_gaps", verbose_name=_("risk levels")
+    )
     tier = models.CharField(_("tier"), max_length=32, choices=Tier.choices, blank=True)
     excludes_criminal_justice = models.BooleanField(
         _("outside criminal justice only"),

@@ -2,7 +2,6 @@
 
 import csv
 
-
 from django.utils.translation import gettext_lazy as _
 
 EXPORT_COLUMNS = [
@@ -54,9 +53,7 @@ def export_row(service):
         "websites": _join(c.value for c in contacts if c.kind == "website"),
         "funding_source": service.funding_source,
         "funding_longevity": service.funding_longevity,
-        "sources": _join(
-            sorted({f"{c.document.title} — {c.section}" for c in service.citations.all()})
-        ),
+        "sources": _join(sorted({f"{c.document.title} — {c.section}" for c in service.citations.all()})),
     }
 
 
@@ -87,12 +84,11 @@ def area_reason(service, area, graph):
     served = list(service.areas.all())
     if any(a.pk == area.pk for a in served):
         return _("Covers %(area)s") % {"area": area.name}
-    ancestors = graph.ancestors(area.pk)
-    larger = [a for a in served if a.pk in ancestors]
+    whole, part = graph.coverage_sets(area.pk)
+    larger = [a for a in served if a.pk in whole]
     if larger:
         return _("Covers %(area)s as part of %(larger)s") % {"area": area.name, "larger": larger[0].name}
-    descendants = graph.descendants(area.pk)
-    inside = [a.name for a in served if a.pk in descendants]
+    inside = [a.name for a in served if a.pk in part]
     return _("Works in part of %(area)s: %(places)s") % {"area": area.name, "places": ", ".join(inside)}
 
 
@@ -129,13 +125,9 @@ def nearest_services(queryset, *, area, risk, graph, today):
         inside = set()
         for sibling in siblings:
             inside |= graph.descendants(sibling)
-        neighbouring = list(
-            queryset.current(today).for_risk_level(risk).filter(areas__in=siblings | inside).distinct()
-        )
+        neighbouring = list(queryset.current(today).for_risk_level(risk).filter(areas__in=siblings | inside).distinct())
     adjacent = []
     if risk is not None:
         levels = RiskLevel.objects.filter(rank__in=[risk.rank - 1, risk.rank + 1])
-        adjacent = list(
-            queryset.current(today).covering(area, graph=graph).filter(risk_levels__in=levels).distinct()
-        )
+        adjacent = list(queryset.current(today).covering(area, graph=graph).filter(risk_levels__in=levels).distinct())
     return neighbouring, adjacent

@@ -46,9 +46,7 @@ def service_detail(request, slug):
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     services = organisation.services.for_home_page()
-    return render(
-        request, "directory/organisation_detail.html", {"organisation": organisation, "services": services}
-    )
+    return render(request, "directory/organisation_detail.html", {"organisation": organisation, "services": services})
 
 
 def glossary(request):
@@ -116,4 +114,3 @@ def service_export(request):
     response["Content-Disposition"] = 'attachment; filename="services.csv"'
     write_csv(response, services)
     return response
-

@@ -19,8 +19,12 @@ class CaseForm(forms.Form):
         label=_("Where does the person live?"),
         queryset=Area.objects.all(),
         to_field_name="slug",
+        empty_label=_("Choose an area"),
         help_text=_("The council area, or the police force area or region if that is all you know."),
-        error_messages={"required": _("Choose the area where the person lives"), "invalid_choice": _("Choose an area from the list")},
+        error_messages={
+            "required": _("Choose the area where the person lives"),
+            "invalid_choice": _("Choose an area from the list"),
+        },
     )
     risk = forms.ModelChoiceField(
         label=_("Risk level"),
@@ -153,7 +157,10 @@ class CaseForm(forms.Form):
         if cleaned.get("childrens_services") == "yes" and cleaned.get("children") == "no":
             self.add_error(
                 "childrens_services",
-                _("Children's services are involved, but you said there are no children in the family: check both answers"),
+                _(
+                    "Children's services are involved, but you said there are no children in the family: "
+                    "check both answers"
+                ),
             )
         if cleaned.get("referrer") == "probation" and cleaned.get("justice") == "none":
             self.add_error(

@@ -26,10 +26,14 @@ class ReferralPathway(models.Model):
         _("who can use it"),
         default=list,
         blank=True,
-        help_text=_("Referrer kinds that can use this route: self, social_worker, police, probation, health, other_agency."),
+        help_text=_(
+            "Referrer kinds that can use this route: self, social_worker, police, probation, health, other_agency."
+        ),
     )
     requires_marac = models.BooleanField(
-        _("case must be heard at MARAC"), default=False, help_text=_("Tick where the route runs only through a MARAC discussion.")
+        _("case must be heard at MARAC"),
+        default=False,
+        help_text=_("Tick where the route runs only through a MARAC discussion."),
     )
     justice_requirement = models.CharField(
         _("conviction or caution needed"),
@@ -113,16 +117,21 @@ class ReferralRequirementManager(models.Manager):
 class ReferralRequirement(models.Model):
     """One thing a referrer must gather or have in place before referring."""
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("service"))
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("service")
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     section = models.CharField(
-        _("section"), max_length=120, blank=True, help_text=_("The heading of the provider's form this falls under, if any.")
+        _("section"),
+        max_length=120,
+        blank=True,
+        help_text=_("The heading of the provider's form this falls under, if any."),
     )
-    item = models.CharField(_("item"), max_length=300, help_text=_("What the referrer must gather, e.g. 'Consent to refer'."))
+    item = models.CharField(
+        _("item"), max_length=300, help_text=_("What the referrer must gather, e.g. 'Consent to refer'.")
+    )
     detail = models.TextField(_("detail"), blank=True)
-    source_document = models.ForeignKey(
-        "directory.Document", on_delete=models.PROTECT, verbose_name=_("document")
-    )
+    source_document = models.ForeignKey("directory.Document", on_delete=models.PROTECT, verbose_name=_("document"))
     source_section = models.CharField(_("document section"), max_length=200, blank=True)
 
     objects = ReferralRequirementManager()

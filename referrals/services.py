@@ -37,14 +37,18 @@ def _routes_open(service, case):
     for link in service.pathways.all():
         pathway = link.pathway
         if case["referrer"] not in pathway.referrers:
-            closed.append(_("%(service)s takes referrals through %(route)s, which is not open to this referrer")
-                          % {"service": service.name, "route": pathway.name})
+            closed.append(
+                _("%(service)s takes referrals through %(route)s, which is not open to this referrer")
+                % {"service": service.name, "route": pathway.name}
+            )
             continue
         if pathway.requires_marac and case["marac"] != "yes":
-            closed.append(_("%(service)s takes referrals only through MARAC") % {"service": service.name}
-                          if case["marac"] == "no"
-                          else _("%(service)s takes referrals through MARAC: check the case has been heard there")
-                          % {"service": service.name})
+            closed.append(
+                _("%(service)s takes referrals only through MARAC") % {"service": service.name}
+                if case["marac"] == "no"
+                else _("%(service)s takes referrals through MARAC: check the case has been heard there")
+                % {"service": service.name}
+            )
             if case["marac"] == "unknown":
                 usable.append((link, CHECK))
             continue
@@ -53,7 +57,9 @@ def _routes_open(service, case):
             label = JusticeRequirement(requirement).label
             if case["justice"] == "unknown":
                 usable.append((link, CHECK))
-                closed.append(_("%(route)s needs %(what)s: check") % {"route": pathway.name, "what": str(label).lower()})
+                closed.append(
+                    _("%(route)s needs %(what)s: check") % {"route": pathway.name, "what": str(label).lower()}
+                )
             else:
                 closed.append(_("%(route)s needs %(what)s") % {"route": pathway.name, "what": str(label).lower()})
             continue
@@ -68,9 +74,14 @@ def judge(service, case, *, area_ids):
 
     levels = list(service.risk_levels.all())
     if levels and case["risk"].pk not in {level.pk for level in levels}:
-        no.append(_("%(service)s takes %(levels)s, not %(risk)s")
-                  % {"service": name, "levels": ", ".join(str(level.name).lower() for level in levels),
-                     "risk": str(case["risk"].name).lower()})
+        no.append(
+            _("%(service)s takes %(levels)s, not %(risk)s")
+            % {
+                "service": name,
+                "levels": ", ".join(str(level.name).lower() for level in levels),
+                "risk": str(case["risk"].name).lower(),
+            }
+        )
     elif not levels:
         check.append(_("The documents do not say which risk levels %(service)s takes") % {"service": name})
     else:
@@ -81,10 +92,15 @@ def judge(service, case, *, area_ids):
 
     if service.justice_requirement == JusticeRequirement.CONVICTION and case["justice"] != "conviction":
         (check if case["justice"] == "unknown" else no).append(
-            _("%(service)s is court-ordered on conviction") % {"service": name})
-    if service.justice_requirement == JusticeRequirement.CONDITIONAL_CAUTION and case["justice"] != "conditional_caution":
+            _("%(service)s is court-ordered on conviction") % {"service": name}
+        )
+    if (
+        service.justice_requirement == JusticeRequirement.CONDITIONAL_CAUTION
+        and case["justice"] != "conditional_caution"
+    ):
         (check if case["justice"] == "unknown" else no).append(
-            _("%(service)s is for people given a conditional caution") % {"service": name})
+            _("%(service)s is for people given a conditional caution") % {"service": name}
+        )
 
     if service.gender == Gender.MEN and case["gender"] != "man":
         (check if case["gender"] == "unknown" else no).append(_("%(service)s is for men only") % {"service": name})
@@ -94,7 +110,10 @@ def judge(service, case, *, area_ids):
     age = case.get("age")
     if service.min_age is not None:
         if age is None:
-            check.append(_("%(service)s is for people aged %(min)s or over: check the age") % {"service": name, "min": service.min_age})
+            check.append(
+                _("%(service)s is for people aged %(min)s or over: check the age")
+                % {"service": name, "min": service.min_age}
+            )
         elif age < service.min_age:
             no.append(_("%(service)s is for people aged %(min)s or over") % {"service": name, "min": service.min_age})
     if service.max_age is not None and age is not None and age > service.max_age:
@@ -103,7 +122,8 @@ def judge(service, case, *, area_ids):
     relationship = case["relationship"]
     if service.relationship == Relationship.HETEROSEXUAL and relationship != "heterosexual":
         (check if relationship == "unknown" else no).append(
-            _("%(service)s is for heterosexual intimate relationships only") % {"service": name})
+            _("%(service)s is for heterosexual intimate relationships only") % {"service": name}
+        )
     if service.relationship == Relationship.INTIMATE_PARTNER and relationship == "family":
         no.append(_("%(service)s is for abuse of an intimate partner") % {"service": name})
     if service.relationship == Relationship.FAMILY and case["children"] == "no":
@@ -111,15 +131,20 @@ def judge(service, case, *, area_ids):
 
     if service.requires_children and case["children"] != "yes":
         (check if case["children"] == "unknown" else no).append(
-            _("%(service)s is for families with children") % {"service": name})
+            _("%(service)s is for families with children") % {"service": name}
+        )
     if service.requires_responsibility and case["responsibility"] != "yes":
         (check if case["responsibility"] == "unknown" else no).append(
-            _("%(service)s needs the person to accept at least some responsibility") % {"service": name})
+            _("%(service)s needs the person to accept at least some responsibility") % {"service": name}
+        )
     if service.group_language and case["english_group"] != "yes" and service.group_language.lower() == "english":
         (check if case["english_group"] == "unknown" else no).append(
-            _("%(service)s runs in English") % {"service": name})
+            _("%(service)s runs in English") % {"service": name}
+        )
     if service.excludes_substance_use and case["substance_use"] != "no":
-        check.append(_("%(service)s may not take people currently misusing drugs or alcohol: check") % {"service": name})
+        check.append(
+            _("%(service)s may not take people currently misusing drugs or alcohol: check") % {"service": name}
+        )
 
     usable, closed = _routes_open(service, case)
     if not list(service.pathways.all()):
@@ -133,7 +158,9 @@ def judge(service, case, *, area_ids):
         good.append(_("You can refer through: %(routes)s") % {"routes": ", ".join(routes)})
 
     if not service.is_operating:
-        check.append(_("%(service)s is %(status)s") % {"service": name, "status": str(service.get_status_display()).lower()})
+        check.append(
+            _("%(service)s is %(status)s") % {"service": name, "status": str(service.get_status_display()).lower()}
+        )
 
     if no:
         return Verdict(service, NO, tuple(no))
@@ -151,9 +178,12 @@ def match_case(case, *, today, services=None, graph=None):
     """
     graph = graph or AreaGraph.load()
     area = case["area"]
-    area_ids = {area.pk} | graph.ancestors(area.pk) | graph.descendants(area.pk)
-    services = services if services is not None else (
-        Service.objects.referable().current(today).covering(area, graph=graph).for_list_page()
+    whole, part = graph.coverage_sets(area.pk)
+    area_ids = whole | part
+    services = (
+        services
+        if services is not None
+        else (Service.objects.referable().current(today).covering(area, graph=graph).for_list_page())
     )
     fits, check, no = [], [], []
     for service in services:

@@ -17,7 +17,9 @@ def case_matcher(request):
         form = CaseForm(request.POST)
         if form.is_valid():
             result = match_case(form.cleaned_data, today=timezone.localdate())
-            return render(request, "referrals/case_matcher.html", {"form": form, "result": result, "case": form.cleaned_data})
+            return render(
+                request, "referrals/case_matcher.html", {"form": form, "result": result, "case": form.cleaned_data}
+            )
         return render(request, "referrals/case_matcher.html", {"form": form}, status=400)
     return render(request, "referrals/case_matcher.html", {"form": CaseForm()})
 

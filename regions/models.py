@@ -82,6 +82,26 @@ class AreaGraph:
         """Ids of every area inside ``area_id`` (not including itself)."""
         return self._walk(area_id, self.children)
 
+    def coverage_sets(self, area_id):
+        """``(whole, part)``: the ids of areas whose services cover all, or only part, of ``area_id``.
+
+        An area covers all of ``area_id`` when it is the area itself, contains it,
+        or contains every area at the bottom of it (the three councils of Cwm Taf
+        Morgannwg all lie in South Wales Police, so a South Wales Police service
+        covers the whole region). It covers part when the two share some area
+        (a Bridgend-only service, or a Cwm Taf Morgannwg one, is in part of the
+        South Wales Police area).
+        """
+        inside = self.descendants(area_id)
+        leaves = {node for node in inside if not self.children.get(node)}
+        nodes = set(self.parents) | set(self.children)
+        whole = {area_id} | self.ancestors(area_id)
+        if leaves:
+            whole |= {node for node in nodes if leaves <= self.descendants(node)}
+        footprint = inside | {area_id}
+        part = {node for node in nodes - whole if (self.descendants(node) | {node}) & footprint}
+        return whole, part
+
 
 class Area(models.Model):
     slug = models.SlugField(
@@ -134,10 +154,14 @@ class Area(models.Model):
         verbose_name=_("successor"),
         help_text=_("For a former district: the council that replaced it."),
     )
-    since = models.DateField(_("since"), null=True, blank=True, help_text=_("When the area came into being, if recent."))
+    since = models.DateField(
+        _("since"), null=True, blank=True, help_text=_("When the area came into being, if recent.")
+    )
     style = models.CharField(_("style"), max_length=80, blank=True, help_text=_("e.g. 'county borough'."))
     note = models.TextField(_("note"), blank=True)
-    sources = models.TextField(_("sources"), blank=True, help_text=_("Where the names, codes and memberships come from."))
+    sources = models.TextField(
+        _("sources"), blank=True, help_text=_("Where the names, codes and memberships come from.")
+    )
 
     objects = AreaManager()
 
@@ -156,11 +180,11 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("regions:area-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def name(self):

@@ -56,7 +56,9 @@ def main():
     reference = json.loads(path.read_text(encoding="utf-8"))
     # Areas are listed containers first so natural keys resolve in one pass.
     fixture = build(reference)
-    (ROOT / "fixtures" / "areas.json").write_text(json.dumps(fixture, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (ROOT / "fixtures" / "areas.json").write_text(
+        json.dumps(fixture, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print(f"wrote {len(fixture)} areas")
 
 

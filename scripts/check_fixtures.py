@@ -34,7 +34,9 @@ for f in files:
         print(f"{f}: does not load: {exc}")
         problems += 1
         continue
-docs = {d["fields"]["slug"]: d["fields"]["filename"] for d in json.loads((ROOT / "fixtures/documents.json").read_text())}
+docs = {
+    d["fields"]["slug"]: d["fields"]["filename"] for d in json.loads((ROOT / "fixtures/documents.json").read_text())
+}
 for f in files:
     for obj in json.loads(Path(f).read_text()):
         fields = obj["fields"]

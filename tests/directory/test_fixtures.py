@@ -42,9 +42,7 @@ def all_sourced_rows():
 def test_the_directory_holds_every_service_the_documents_describe():
     assert Service.objects.count() >= 50
     assert Service.objects.referable().count() >= 45
-    per_document = dict(
-        Document.objects.annotate(n=Count("citation__service", distinct=True)).values_list("slug", "n")
-    )
+    per_document = dict(Document.objects.annotate(n=Count("citation__service", distinct=True)).values_list("slug", "n"))
     assert all(per_document[slug] > 0 for slug in per_document), per_document
 
 
@@ -60,7 +58,9 @@ def test_every_service_has_a_citation_an_area_a_status_and_a_tier():
 
 def test_every_quote_is_verbatim_from_its_document():
     wrong = [
-        (row.document.slug, row.quote) for row in all_sourced_rows() if not quote_in_document(row.quote, row.document.filename)
+        (row.document.slug, row.quote)
+        for row in all_sourced_rows()
+        if not quote_in_document(row.quote, row.document.filename)
     ]
     assert wrong == []
 

@@ -44,12 +44,21 @@ def test_a_council_only_service_is_in_the_force_area_marked_as_part(wales_slice)
     assert found["force-wide"].covers_whole is True
 
 
-def test_a_region_service_is_not_in_a_force_area_it_only_overlaps(wales_slice):
-    """The region contains the city, and so does the force, but neither contains the other."""
+def test_a_region_service_is_in_part_of_a_force_area_it_overlaps(wales_slice):
+    """The region and the force share the city; neither contains all of the other."""
     factories.service(areas=[wales_slice["region"]], slug="region-wide")
 
-    assert list(Service.objects.covering(wales_slice["force"])) == []
+    in_force = Service.objects.covering(wales_slice["force"]).get()
+    assert (in_force.slug, in_force.covers_whole, in_force.covers_part) == ("region-wide", False, True)
     assert [s.slug for s in Service.objects.covering(wales_slice["city"])] == ["region-wide"]
+
+
+def test_a_force_that_contains_every_council_of_a_region_covers_all_of_it(wales_slice):
+    """All the region's councils lie in the force, so a force-wide service covers the whole region."""
+    factories.service(areas=[wales_slice["force"]], slug="force-wide")
+
+    found = Service.objects.covering(wales_slice["region"]).get()
+    assert (found.slug, found.covers_whole) == ("force-wide", True)
 
 
 def test_graph_walks_every_level(wales_slice):

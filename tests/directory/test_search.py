@@ -1,0 +1,135 @@
+"""Search: filters, reasons, the gap message, export equals page, bad input, query counts."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from directory.models import RiskLevel, Service, Status
+from regions.models import Area
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("directory:service-search")
+EXPORT = reverse("directory:service-export")
+
+
+def result_slugs(response):
+    return [service.slug for service, _reasons in response.context["results"]]
+
+
+def test_area_and_risk_find_the_services_that_cover_the_area_at_that_level(client):
+    response = client.get(SEARCH, {"area": "merthyr-tydfil", "risk": "high"})
+    assert response.status_code == 200
+    slugs = result_slugs(response)
+    assert "drive-cwm-taf-morgannwg" in slugs
+    merthyr = Area.objects.get(slug="merthyr-tydfil")
+    high = RiskLevel.objects.get(slug="high")
+    for service, _reasons in response.context["results"]:
+        assert service in Service.objects.covering(merthyr)
+        assert high in service.risk_levels.all()
+        assert service.status in Status.operating()
+
+
+def test_each_result_says_why_it_matched(client):
+    response = client.get(SEARCH, {"area": "merthyr-tydfil", "risk": "high", "route": "marac"})
+    reasons = dict((s.slug, r) for s, r in response.context["results"])["drive-cwm-taf-morgannwg"]
+    assert reasons[0].startswith("Covers Merthyr Tydfil as part of ")
+    assert "Takes high risk" in reasons
+    assert "MARAC accepted" in reasons
+    assert "Covers Merthyr Tydfil as part of" in response.content.decode()
+
+
+def test_route_filter_keeps_only_services_with_that_route(client):
+    response = client.get(SEARCH, {"route": "self-referral", "status": "all"})
+    slugs = set(result_slugs(response))
+    assert slugs
+    assert (
+        slugs
+        == set(
+            Service.objects.referable().filter(pathways__pathway__slug="self-referral").values_list("slug", flat=True)
+        )
+        & slugs
+    )
+    assert "drive-cwm-taf-morgannwg" not in slugs
+
+
+def test_running_now_by_default_and_everything_with_status_all(client):
+    default = set(result_slugs(client.get(SEARCH, {"area": "north-wales-police"})))
+    everything = set(result_slugs(client.get(SEARCH, {"area": "north-wales-police", "status": "all"})))
+    assert "intervention-hub-north-wales" not in default
+    assert "intervention-hub-north-wales" in everything
+
+
+def test_keyword_search_finds_by_name_and_ignores_unrelated_words(client):
+    assert "they-matter-cumbria" in result_slugs(client.get(SEARCH, {"q": "They Matter"}))
+    assert result_slugs(client.get(SEARCH, {"q": "xylophone"})) == []
+
+
+def test_an_empty_result_names_the_gap_and_shows_what_is_nearest(client):
+    force = factories.area("far-force", kind="police_force_area")
+    gap_town = factories.area("gap-town", within=[force])
+    next_town = factories.area("next-town", within=[force])
+    factories.service(areas=[next_town], risk_levels=[factories.risk_level("high")], slug="next-door-high")
+    factories.service(areas=[gap_town], risk_levels=[factories.risk_level("medium")], slug="here-medium")
+    factories.service(areas=[gap_town], risk_levels=[factories.risk_level("standard")], slug="here-standard")
+
+    response = client.get(SEARCH, {"area": "gap-town", "risk": "high"})
+
+    assert response.status_code == 200
+    assert result_slugs(response) == []
+    assert "This is a gap: no service running now covers Gap-Town at high risk" in response.content.decode()
+    assert [s.slug for s in response.context["neighbouring"]] == ["next-door-high"]
+    assert [s.slug for s in response.context["adjacent"]] == ["here-medium"]
+
+
+def test_export_with_the_same_query_string_has_exactly_the_rows_shown(client):
+    params = {"area": "cardiff", "status": "all"}
+    page = client.get(SEARCH, {**params})
+    shown = [s.slug for s in page.context["page"].paginator.object_list]
+    rows = list(csv.DictReader(io.StringIO(client.get(EXPORT, params).content.decode())))
+    assert [r["slug"] for r in rows] == shown
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"area": "atlantis"}, "Choose an area from the list"),
+        ({"risk": "extreme"}, "Choose a risk level: standard, medium or high"),
+        ({"route": "carrier-pigeon"}, "Choose a referral route from the list"),
+        ({"tier": "x"}, "Choose a kind of service from the list"),
+        ({"status": "some"}, "Choose to show services running now or all services"),
+        ({"q": "a" * 500}, "Ensure this value has at most 200 characters"),
+    ],
+)
+def test_bad_filters_get_a_400_with_a_message(client, params, message):
+    for url in (SEARCH, EXPORT):
+        response = client.get(url, params)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert "There is a problem" in response.content.decode()
+
+
+def test_pagination_keeps_the_filters(client):
+    area = factories.area("busy-town")
+    for _ in range(25):
+        factories.service(areas=[area])
+    response = client.get(SEARCH, {"area": "busy-town"})
+    assert response.context["page"].paginator.num_pages == 2
+    assert 'href="?area=busy-town&amp;page=2"' in response.content.decode()
+    second = client.get(SEARCH, {"area": "busy-town", "page": 2})
+    assert len(second.context["results"]) == 5
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_search_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, extra):
+    area = factories.area("crowded")
+    high = factories.risk_level("high")
+    for _ in range(extra):
+        factories.service(areas=[area], risk_levels=[high])
+    with django_assert_max_num_queries(12):
+        client.get(SEARCH, {"area": "crowded", "risk": "high", "route": "marac", "q": "service"})
+    with django_assert_max_num_queries(12):
+        client.get(EXPORT, {"area": "crowded", "risk": "high"})
