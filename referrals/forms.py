@@ -118,8 +118,25 @@ class CaseForm(forms.Form):
         error_messages={"required": _("Select whether the person is currently misusing drugs or alcohol")},
     )
 
+    OPTIONAL = [
+        "marac",
+        "justice",
+        "gender",
+        "relationship",
+        "children",
+        "childrens_services",
+        "responsibility",
+        "english_group",
+        "substance_use",
+    ]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only area, risk level and referrer are required: any other question
+        # left unanswered counts as "Not known", so a busy practitioner can answer
+        # the three and refine later.
+        for name in self.OPTIONAL:
+            self.fields[name].required = False
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_tag = False
@@ -154,6 +171,9 @@ class CaseForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name in self.OPTIONAL:
+            if not cleaned.get(name) and name not in self.errors:
+                cleaned[name] = "unknown"
         if cleaned.get("childrens_services") == "yes" and cleaned.get("children") == "no":
             self.add_error(
                 "childrens_services",

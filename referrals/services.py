@@ -22,6 +22,7 @@ class Verdict:
     service: Service
     outcome: str
     reasons: tuple = field(default_factory=tuple)
+    strength: int = 0  # how many things positively fit; orders "might fit" best first
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,18 @@ def _routes_open(service, case):
     for link in service.pathways.all():
         pathway = link.pathway
         if case["referrer"] not in pathway.referrers:
-            closed.append(
-                _("%(service)s takes referrals through %(route)s, which is not open to this referrer")
-                % {"service": service.name, "route": pathway.name}
-            )
+            if "self" in pathway.referrers:
+                # A professional cannot refer, but can point the person to the service.
+                usable.append((link, CHECK))
+                closed.append(
+                    _("%(service)s takes self-referrals: the person must contact it themselves")
+                    % {"service": service.name}
+                )
+            else:
+                closed.append(
+                    _("%(service)s takes referrals through %(route)s, which is not open to this referrer")
+                    % {"service": service.name, "route": pathway.name}
+                )
             continue
         if pathway.requires_marac and case["marac"] != "yes":
             closed.append(
@@ -153,6 +162,10 @@ def judge(service, case, *, area_ids):
         no.extend(closed)
     elif all(outcome == CHECK for _link, outcome in usable):
         check.extend(closed)
+        good.append(
+            _("Possible route: %(routes)s")
+            % {"routes": ", ".join(sorted({str(link.pathway.name) for link, _o in usable}))}
+        )
     else:
         routes = sorted({str(link.pathway.name) for link, outcome in usable if outcome == FITS})
         good.append(_("You can refer through: %(routes)s") % {"routes": ", ".join(routes)})
@@ -165,8 +178,8 @@ def judge(service, case, *, area_ids):
     if no:
         return Verdict(service, NO, tuple(no))
     if check:
-        return Verdict(service, CHECK, tuple(check + good))
-    return Verdict(service, FITS, tuple(good))
+        return Verdict(service, CHECK, tuple(good + check), strength=len(good))
+    return Verdict(service, FITS, tuple(good), strength=len(good))
 
 
 def match_case(case, *, today, services=None, graph=None):
@@ -189,4 +202,5 @@ def match_case(case, *, today, services=None, graph=None):
     for service in services:
         verdict = judge(service, case, area_ids=area_ids)
         {FITS: fits, CHECK: check, NO: no}[verdict.outcome].append(verdict)
+    check.sort(key=lambda verdict: (-verdict.strength, verdict.service.name))
     return MatchResult(fits=fits, check=check, no=no)

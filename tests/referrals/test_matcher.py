@@ -54,10 +54,7 @@ def test_high_risk_in_merthyr_heard_at_marac_fits_drive(client):
 
 def test_high_risk_not_at_marac_is_told_drive_is_marac_only(client):
     found = groups(post(client, area="merthyr-tydfil", risk="high", marac="no"))
-    assert "drive-cwm-taf-morgannwg" in found[NO]
-    assert "Drive (Cwm Taf Morgannwg) takes referrals only through MARAC" in " ".join(
-        found[NO]["drive-cwm-taf-morgannwg"]
-    ) or any("only through MARAC" in r for r in found[NO]["drive-cwm-taf-morgannwg"])
+    assert "Drive (Cwm Taf Morgannwg) takes referrals only through MARAC" in found[NO]["drive-cwm-taf-morgannwg"]
 
 
 def test_standard_risk_conditional_caution_in_gwent_fits_cara(client):
@@ -82,6 +79,21 @@ def test_the_rules_come_from_structured_data_not_service_names():
     result = match_case(case, today=datetime.date(2026, 11, 23), services=[service])
     assert [v.service.slug for v in result.no] == ["they-matter-cumbria"]
     assert any("heterosexual" in r for r in result.no[0].reasons)
+
+
+def test_only_area_risk_and_referrer_are_required_the_rest_count_as_not_known(client):
+    response = client.post(MATCHER, {"area": "merthyr-tydfil", "risk": "high", "referrer": "police"})
+    assert response.status_code == 200
+    assert response.context["case"]["marac"] == "unknown"
+    check = groups(response)[CHECK]
+    assert "Drive (Cwm Taf Morgannwg) takes referrals through MARAC: check the case has been heard there" in check[
+        "drive-cwm-taf-morgannwg"
+    ]
+
+
+def test_a_professional_is_told_to_point_the_person_to_a_self_referral_service(client):
+    found = groups(post(client, area="cardiff", risk="standard", referrer="health"))
+    assert "StopSO takes self-referrals: the person must contact it themselves" in found[CHECK]["stopso"]
 
 
 def test_missing_answers_get_a_400_with_instructions(client):
