@@ -14,3 +14,8 @@ def today():
     import datetime
 
     return datetime.date(2026, 11, 23)
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: their live server empties the database when each ends."""
+    items.sort(key=lambda item: "/browser/" in str(item.fspath))
