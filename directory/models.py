@@ -1,6 +1,7 @@
 """The directory: who provides what, for whom, where, since when, and on whose word."""
 
 import datetime
+import re
 
 from django.core.validators import MaxValueValidator
 from django.db import connection, models
@@ -855,6 +856,11 @@ class GlossaryTerm(Sourced):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def abbreviations(self):
+        """The upper-case abbreviations this entry explains ("HMP / HMPPS" gives both), for linking."""
+        return [word for word in re.findall(r"[A-Z][A-Za-z0-9+-]*[A-Z0-9+]", self.term) if word.isupper()]
 
 
 class ChecklistType(models.TextChoices):

@@ -1,7 +1,10 @@
 """Building things that are not models: the CSV export."""
 
 import csv
+import re
 
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 EXPORT_COLUMNS = [
@@ -131,3 +134,31 @@ def nearest_services(queryset, *, area, risk, graph, today):
         levels = RiskLevel.objects.filter(rank__in=[risk.rank - 1, risk.rank + 1])
         adjacent = list(queryset.current(today).covering(area, graph=graph).filter(risk_levels__in=levels).distinct())
     return neighbouring, adjacent
+
+
+# --------------------------------------------------------------------------
+# Glossary links
+# --------------------------------------------------------------------------
+
+
+def glossary_index(terms):
+    """``{abbreviation: url}`` for every glossary term."""
+    return {abbreviation: term.get_absolute_url() for term in terms for abbreviation in term.abbreviations}
+
+
+def link_glossary_terms(text, index):
+    """Escape ``text`` and link each whole-word abbreviation the glossary explains, once per text."""
+    text = escape(text)
+    if not index:
+        return mark_safe(text)  # noqa: S308 - escaped above
+    pattern = re.compile(r"(?<![\w/#-])(" + "|".join(re.escape(k) for k in sorted(index, key=len, reverse=True)) + r")(?![\w-])")
+    linked = set()
+
+    def link(match):
+        word = match.group(1)
+        if word in linked:
+            return word
+        linked.add(word)
+        return format_html('<a class="govuk-link" href="{}"><abbr>{}</abbr></a>', index[word], word)
+
+    return mark_safe(pattern.sub(link, text))  # noqa: S308 - built from escaped text and format_html

@@ -9,7 +9,7 @@ from regions.models import AreaGraph
 from .filters import ServiceFilter
 from .forms import AreaSearchForm, StatusForm
 from .models import GlossaryTerm, Organisation, Scope, Service, Tier
-from .services import match_reasons, nearest_services, write_csv
+from .services import glossary_index, match_reasons, nearest_services, write_csv
 
 
 def service_list(request):
@@ -40,7 +40,8 @@ def service_list(request):
 
 def service_detail(request, slug):
     service = get_object_or_404(Service.objects.for_detail_page(), slug=slug)
-    return render(request, "directory/service_detail.html", {"service": service})
+    glossary = glossary_index(GlossaryTerm.objects.all())
+    return render(request, "directory/service_detail.html", {"service": service, "glossary": glossary})
 
 
 def organisation_detail(request, slug):
