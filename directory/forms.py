@@ -1,8 +1,11 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Area
 
+from .coverage import Options
 from .filters import AreaChoiceField
 
 
@@ -32,3 +35,55 @@ class StatusForm(forms.Form):
     @property
     def include_all(self):
         return self.is_valid() and self.cleaned_data["status"] == "all"
+
+
+class CoverageForm(forms.Form):
+    """The coverage switches. Every one has a default, so the bare URL shows today's picture."""
+
+    group_by = forms.ChoiceField(
+        label=_("Group councils by"),
+        choices=[
+            ("police_force_area", _("Police force area")),
+            ("health_board", _("Health board")),
+            ("vawdasv_region", _("VAWDASV region")),
+        ],
+        required=False,
+        error_messages={"invalid_choice": _("Choose police force area, health board or VAWDASV region")},
+    )
+    as_of = forms.DateField(
+        label=_("As of"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text=_("A date as year-month-day, for example 2020-11-01. Leave blank for today."),
+        error_messages={"invalid": _("Enter the date as year-month-day, for example 2020-11-01")},
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}),
+    )
+    criminal_justice = forms.ChoiceField(
+        label=_("Criminal-justice and court-mandated services"),
+        choices=[("include", _("Include them")), ("exclude", _("Leave them out"))],
+        required=False,
+        help_text=_("Leave them out to see what is open to people without a conviction or caution."),
+        error_messages={"invalid_choice": _("Choose to include or leave out criminal-justice services")},
+    )
+    pilots = forms.ChoiceField(
+        label=_("Pilots"),
+        choices=[("include", _("Include pilots")), ("exclude", _("Leave pilots out"))],
+        required=False,
+        error_messages={"invalid_choice": _("Choose to include or leave out pilots")},
+    )
+
+    def clean_as_of(self):
+        value = self.cleaned_data["as_of"]
+        if value and not (datetime.date(1990, 1, 1) <= value <= datetime.date(2100, 12, 31)):
+            raise forms.ValidationError(_("Enter a date between 1990 and 2100"))
+        return value
+
+    def options(self, today):
+        """The cleaned switches as coverage :class:`~directory.coverage.Options`."""
+        data = self.cleaned_data
+        return Options(
+            as_of=data.get("as_of") or today,
+            group_by=data.get("group_by") or "police_force_area",
+            include_criminal_justice=data.get("criminal_justice") != "exclude",
+            include_pilots=data.get("pilots") != "exclude",
+        )

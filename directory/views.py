@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -7,8 +8,20 @@ from django.utils import timezone
 from regions.models import AreaGraph
 
 from .filters import ServiceFilter
-from .forms import AreaSearchForm, StatusForm
-from .models import GlossaryTerm, Organisation, Scope, Service, Tier
+from .forms import AreaSearchForm, CoverageForm, StatusForm
+from . import coverage
+from .models import (
+    Document,
+    FundingLongevity,
+    GlossaryTerm,
+    Organisation,
+    Rating,
+    Scope,
+    Service,
+    StandardsAssessment,
+    Status,
+    Tier,
+)
 from .services import glossary_index, match_reasons, nearest_services, write_csv
 
 
@@ -115,3 +128,75 @@ def service_export(request):
     response["Content-Disposition"] = 'attachment; filename="services.csv"'
     write_csv(response, services)
     return response
+
+
+def _coverage(request):
+    """The bound coverage form and, when valid, its matrix and stated-gap checks."""
+    form = CoverageForm(request.GET)
+    if not form.is_valid():
+        return form, None, None
+    options = form.options(timezone.localdate())
+    graph = AreaGraph.load()
+    services = coverage.load_services()
+    matrix = coverage.build_matrix(options, services=services, graph=graph)
+    checks = coverage.check_stated_gaps(as_of=options.as_of, services=services, graph=graph)
+    return form, matrix, checks
+
+
+def coverage_page(request):
+    """The coverage matrix and map, as of any date, with the gaps the documents state."""
+    form, matrix, checks = _coverage(request)
+    if matrix is None:
+        return render(request, "directory/coverage.html", {"form": form}, status=400)
+    return render(
+        request,
+        "directory/coverage.html",
+        {
+            "form": form,
+            "matrix": matrix,
+            "checks": checks,
+            "tiles": coverage.hex_tiles(matrix),
+            "viewbox": coverage.MAP_VIEWBOX,
+            "document_dates": Document.objects.exclude(published=None).order_by("published"),
+        },
+    )
+
+
+def coverage_csv(request, kind):
+    form, matrix, checks = _coverage(request)
+    if matrix is None:
+        return render(request, "directory/coverage.html", {"form": form}, status=400)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="coverage-{kind}-{matrix.options.as_of}.csv"'
+    if kind == "matrix":
+        coverage.write_matrix_csv(response, matrix)
+    else:
+        coverage.write_gaps_csv(response, matrix, checks)
+    return response
+
+
+def funding(request):
+    """Which provision is fragile: annual or time-limited funding, and what has been decommissioned."""
+    services = Service.objects.referable().for_list_page()
+    return render(
+        request,
+        "directory/funding.html",
+        {
+            "fragile": services.filter(funding_longevity__in=FundingLongevity.fragile()).exclude(
+                status__in=[Status.DECOMMISSIONED, Status.NEVER_ESTABLISHED]
+            ).order_by("funding_longevity", "name"),
+            "secure": services.filter(funding_longevity__in=[FundingLongevity.MULTI_YEAR, FundingLongevity.MULTI_YEAR_CORE]),
+            "ended": services.filter(status__in=[Status.DECOMMISSIONED, Status.NEVER_ESTABLISHED]).order_by("-end_date", "name"),
+        },
+    )
+
+
+def standards(request):
+    """Every assessment against the VAWDASV Perpetrator Service Standards, summarised."""
+    assessments = StandardsAssessment.objects.select_related("service", "document").annotate(
+        green=Count("items", filter=Q(items__rating=Rating.GREEN)),
+        amber=Count("items", filter=Q(items__rating=Rating.AMBER)),
+        red=Count("items", filter=Q(items__rating=Rating.RED)),
+        not_rated=Count("items", filter=Q(items__rating=Rating.NOT_RATED)),
+    )
+    return render(request, "directory/standards.html", {"assessments": assessments})

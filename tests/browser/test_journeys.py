@@ -80,3 +80,33 @@ def test_referral_pack_lists_the_providers_form_sections(page):
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name=re.compile("Leave this site quickly"))).to_be_hidden()
     screenshot(page, "referral-pack-they-matter")
+
+
+def test_commissioner_compares_2020_with_today_and_sees_the_vale_gap(page):
+    page.goto("/")
+    page.get_by_role("link", name="Coverage and gaps").click()
+    expect(page.get_by_role("heading", name=re.compile("^Coverage on "))).to_be_visible()
+    screenshot(page, "coverage-today")
+
+    page.get_by_label("As of").fill("2020-11-01")
+    page.get_by_label("Criminal-justice and court-mandated services").select_option(label="Leave them out")
+    page.get_by_role("button", name="Show coverage").click()
+    expect(page.get_by_role("heading", name="Coverage on 1 November 2020")).to_be_visible()
+    vale_tile = page.get_by_role("link", name=re.compile("^Vale of Glamorgan: 3 risk levels with no service"))
+    expect(vale_tile).to_be_visible()
+    vale_row = page.get_by_role("row", name=re.compile("^Vale of Glamorgan"))
+    expect(vale_row.get_by_text("Gap")).to_have_count(3)
+    expect(page.get_by_text("There are no longer any programmes in The Vale of Glamorgan")).to_be_visible()
+    screenshot(page, "coverage-2020-without-criminal-justice")
+
+    vale_tile.focus()
+    expect(vale_tile).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Vale of Glamorgan", exact=True)).to_be_visible()
+
+
+def test_commissioner_downloads_the_matrix_for_the_chosen_switches(page):
+    page.goto("/coverage/?as_of=2023-11-17&group_by=health_board")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the matrix (CSV)").click()
+    assert download.value.suggested_filename == "coverage-matrix-2023-11-17.csv"

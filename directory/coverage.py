@@ -1,0 +1,383 @@
+"""Coverage for commissioners: which areas have services at which risk levels, on any date.
+
+Everything here is computed in one pass in Python over a handful of queries
+(areas, the area graph, services with their areas, risk levels, routes and
+status history), so the number of queries is fixed however many areas and
+services there are.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass, field
+
+from regions.models import Area, AreaGraph, AreaKind
+
+from .models import JusticeRequirement, RiskLevel, Scope, Service, StatedGap, Status, Tier
+
+# Tiers that work with people who cause harm directly: the risk-level columns
+# count these. Partner support and multi-agency panels appear in the tier
+# columns only, since they are not a service a person at that risk can attend.
+INTERVENTION_TIERS = [
+    Tier.EARLY_INTERVENTION,
+    Tier.MEDIUM_RISK,
+    Tier.HIGH_HARM,
+    Tier.CRIMINAL_JUSTICE,
+    Tier.SEXUAL_VIOLENCE,
+]
+
+GROUPINGS = {
+    "police_force_area": AreaKind.POLICE_FORCE_AREA,
+    "health_board": AreaKind.HEALTH_BOARD,
+    "vawdasv_region": AreaKind.VAWDASV_REGION,
+}
+
+
+# --------------------------------------------------------------------------
+# A service's status on a date
+# --------------------------------------------------------------------------
+
+
+def timeline(service):
+    """``[(date, status)]``: what is known of the service over time, oldest first.
+
+    Each document's status event, the start date (the service began) and the
+    end date (it stopped) are points on the line. Uses the prefetched
+    ``status_events``.
+    """
+    points = [(event.date, event.status) for event in service.status_events.all()]
+    if service.start_date and service.status in (Status.ACTIVE, Status.PILOT, Status.DECOMMISSIONED):
+        points.append((service.start_date, Status.PILOT if service.status == Status.PILOT else Status.ACTIVE))
+    if service.end_date:
+        points.append((service.end_date, Status.DECOMMISSIONED))
+    # On the same day an end outranks a start, and a start outranks a report.
+    order = {Status.DECOMMISSIONED: 2, Status.NEVER_ESTABLISHED: 2}
+    return sorted(points, key=lambda point: (point[0], order.get(point[1], 1)))
+
+
+def status_on(service, date):
+    """The service's status on ``date``, or ``None`` where nothing is known by then.
+
+    The latest point on its timeline at or before ``date`` decides. A service
+    whose start is unknown but which is known to have ended later counts as
+    running until its end. A service with no dated history at all (a document
+    with no year) takes its current status within its start and end dates.
+    """
+    points = timeline(service)
+    if not points:
+        return service.status if service.was_operating_on(date) else None
+    known = [status for when, status in points if when <= date]
+    if known:
+        return known[-1]
+    if service.end_date and not service.start_date and date <= service.end_date:
+        return Status.ACTIVE
+    return None
+
+
+def is_operating_on(service, date):
+    return status_on(service, date) in Status.operating()
+
+
+def is_criminal_justice_only(service):
+    """Open only to people with a conviction or caution (or court-mandated)."""
+    if service.tier == Tier.CRIMINAL_JUSTICE or service.attendance == "mandated":
+        return True
+    if service.justice_requirement in (JusticeRequirement.CONVICTION, JusticeRequirement.CONDITIONAL_CAUTION):
+        return True
+    routes = [link.pathway for link in service.pathways.all()]
+    return bool(routes) and all(route.justice_requirement not in ("", JusticeRequirement.NONE) for route in routes)
+
+
+# --------------------------------------------------------------------------
+# The matrix
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    as_of: datetime.date
+    group_by: str = "police_force_area"
+    include_criminal_justice: bool = True
+    include_pilots: bool = True
+
+
+@dataclass
+class Cell:
+    services: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.services)
+
+    @property
+    def is_gap(self):
+        return not self.services
+
+
+@dataclass
+class Row:
+    area: Area
+    by_risk: dict
+    by_tier: dict
+
+    @property
+    def risk_gaps(self):
+        """The risk levels with no service, lowest first."""
+        return [level for level, cell in self.by_risk.items() if cell.is_gap]
+
+
+@dataclass
+class Group:
+    area: Area | None
+    rows: list
+
+
+@dataclass
+class Matrix:
+    options: Options
+    risk_levels: list
+    tiers: list
+    groups: list
+    graph: AreaGraph
+    services: list
+
+    @property
+    def rows(self):
+        return [row for group in self.groups for row in group.rows]
+
+
+def load_services():
+    """Every referable service with what coverage needs, in a fixed number of queries."""
+    return list(
+        Service.objects.referable()
+        .select_related("organisation")
+        .prefetch_related("areas", "risk_levels", "status_events", "pathways__pathway")
+    )
+
+
+def counted_services(services, options):
+    """The services that count under ``options``."""
+    chosen = []
+    for service in services:
+        status = status_on(service, options.as_of)
+        if status not in Status.operating():
+            continue
+        if status == Status.PILOT and not options.include_pilots:
+            continue
+        if not options.include_criminal_justice and is_criminal_justice_only(service):
+            continue
+        chosen.append(service)
+    return chosen
+
+
+def covers(service, whole_and_part):
+    return any(area.pk in whole_and_part for area in service.areas.all())
+
+
+def build_matrix(options, *, services=None, graph=None):
+    graph = graph or AreaGraph.load()
+    services = counted_services(services if services is not None else load_services(), options)
+    risk_levels = list(RiskLevel.objects.all())
+    councils = list(Area.objects.local_authorities().prefetch_related("within"))
+    grouping_kind = GROUPINGS.get(options.group_by, AreaKind.POLICE_FORCE_AREA)
+
+    groups = {}
+    for council in councils:
+        whole, part = graph.coverage_sets(council.pk)
+        here = [service for service in services if covers(service, whole | part)]
+        by_risk = {
+            level: Cell(
+                [
+                    s
+                    for s in here
+                    if s.tier in INTERVENTION_TIERS and any(r.pk == level.pk for r in s.risk_levels.all())
+                ]
+            )
+            for level in risk_levels
+        }
+        by_tier = {tier: Cell([s for s in here if s.tier == tier]) for tier in Tier}
+        grouping = next((a for a in council.within.all() if a.kind == grouping_kind), None)
+        groups.setdefault(grouping, []).append(Row(council, by_risk, by_tier))
+
+    ordered = sorted(groups.items(), key=lambda item: (item[0] is None, item[0].name if item[0] else ""))
+    return Matrix(
+        options=options,
+        risk_levels=risk_levels,
+        tiers=list(Tier),
+        groups=[Group(area, sorted(rows, key=lambda row: row.area.name)) for area, rows in ordered],
+        graph=graph,
+        services=services,
+    )
+
+
+# --------------------------------------------------------------------------
+# Gaps the documents state, beside what the data says
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class GapCheck:
+    gap: StatedGap
+    checkable: bool
+    then: list  # services the data counts on the date the document speaks for
+    now: list  # services the data counts on the chosen date
+
+    @property
+    def agrees(self):
+        return self.checkable and not self.then
+
+
+def gap_services(gap, services, graph, date):
+    """Services that would fill ``gap`` on ``date`` according to the data."""
+    footprint = set()
+    for area in gap.areas.all():
+        whole, part = graph.coverage_sets(area.pk)
+        footprint |= whole | part
+    levels = {level.pk for level in gap.risk_levels.all()}
+    found = []
+    options = Options(as_of=date, include_criminal_justice=not gap.excludes_criminal_justice)
+    for service in counted_services(services, options):
+        if service.scope != Scope.LOCAL or service.tier not in INTERVENTION_TIERS:
+            continue
+        if not covers(service, footprint):
+            continue
+        if gap.tier and service.tier != gap.tier:
+            continue
+        if levels and not levels & {level.pk for level in service.risk_levels.all()}:
+            continue
+        found.append(service)
+    return found
+
+
+def check_stated_gaps(*, as_of, services=None, graph=None):
+    """Each gap a document states (up to ``as_of``), with what the data computes then and on ``as_of``."""
+    graph = graph or AreaGraph.load()
+    services = services if services is not None else load_services()
+    gaps = StatedGap.objects.filter(as_of__lte=as_of).select_related("document").prefetch_related("areas", "risk_levels")
+    checks = []
+    for gap in gaps:
+        checkable = bool(gap.tier or gap.risk_levels.all() or gap.excludes_criminal_justice)
+        then = gap_services(gap, services, graph, gap.as_of) if checkable else []
+        now = gap_services(gap, services, graph, as_of) if checkable else []
+        checks.append(GapCheck(gap=gap, checkable=checkable, then=then, now=now))
+    return checks
+
+
+# --------------------------------------------------------------------------
+# The hexagon map of Wales
+# --------------------------------------------------------------------------
+
+# Tile positions (column, row) for the 22 principal areas, north to south
+# (odd rows are offset half a tile, as in a pointy-topped hex grid), with
+# each area's ISO 3166-2:GB code as its label.
+WALES_TILES = {
+    "isle-of-anglesey": (1, 0, "AGY"),
+    "gwynedd": (0, 1, "GWN"),
+    "conwy": (1, 1, "CWY"),
+    "denbighshire": (2, 1, "DEN"),
+    "flintshire": (3, 1, "FLN"),
+    "ceredigion": (1, 2, "CGN"),
+    "powys": (2, 2, "POW"),
+    "wrexham": (3, 2, "WRX"),
+    "pembrokeshire": (0, 3, "PEM"),
+    "carmarthenshire": (1, 3, "CMN"),
+    "merthyr-tydfil": (2, 3, "MTY"),
+    "blaenau-gwent": (3, 3, "BGW"),
+    "monmouthshire": (4, 3, "MON"),
+    "swansea": (1, 4, "SWA"),
+    "neath-port-talbot": (2, 4, "NTL"),
+    "rhondda-cynon-taf": (3, 4, "RCT"),
+    "caerphilly": (4, 4, "CAY"),
+    "torfaen": (5, 4, "TOF"),
+    "bridgend": (1, 5, "BGE"),
+    "vale-of-glamorgan": (2, 5, "VGL"),
+    "cardiff": (3, 5, "CRF"),
+    "newport": (4, 5, "NWP"),
+}
+HEX_SIZE = 46  # centre to corner, in SVG units
+
+
+@dataclass(frozen=True)
+class Tile:
+    row: Row
+    x: float
+    y: float
+    points: str
+    label: str
+
+    @property
+    def gap_count(self):
+        return len(self.row.risk_gaps)
+
+
+def hex_tiles(matrix):
+    """The Welsh councils as hexagon tiles, with the risk levels each has no service for."""
+    width = math.sqrt(3) * HEX_SIZE
+    tiles = []
+    for row in matrix.rows:
+        position = WALES_TILES.get(row.area.slug)
+        if position is None:
+            continue
+        column, line, code = position
+        x = width * (column + (0.5 if line % 2 else 0)) + width
+        y = HEX_SIZE * 1.5 * line + HEX_SIZE * 1.2
+        corners = [
+            (x + HEX_SIZE * math.cos(math.radians(60 * k - 30)), y + HEX_SIZE * math.sin(math.radians(60 * k - 30)))
+            for k in range(6)
+        ]
+        points = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in corners)
+        tiles.append(Tile(row=row, x=round(x, 1), y=round(y, 1), points=points, label=code))
+    return tiles
+
+
+MAP_VIEWBOX = "0 0 640 560"
+
+
+# --------------------------------------------------------------------------
+# CSV
+# --------------------------------------------------------------------------
+
+
+def write_matrix_csv(stream, matrix):
+    """One row per council: its grouping, then the count for each risk level and each tier."""
+    import csv
+
+    writer = csv.writer(stream)
+    writer.writerow(
+        ["area", "grouping", "as_of"]
+        + [f"risk:{level.slug}" for level in matrix.risk_levels]
+        + [f"tier:{tier.value}" for tier in matrix.tiers]
+        + ["risk_levels_with_no_service"]
+    )
+    for group in matrix.groups:
+        for row in group.rows:
+            writer.writerow(
+                [row.area.slug, group.area.slug if group.area else "", matrix.options.as_of.isoformat()]
+                + [row.by_risk[level].count for level in matrix.risk_levels]
+                + [row.by_tier[tier].count for tier in matrix.tiers]
+                + [";".join(level.slug for level in row.risk_gaps)]
+            )
+
+
+def write_gaps_csv(stream, matrix, checks):
+    """Computed gaps (council × risk level with no service), then the gaps documents state."""
+    import csv
+
+    writer = csv.writer(stream)
+    writer.writerow(["kind", "area", "risk_level", "tier", "as_of", "statement", "data_agrees", "source"])
+    for row in matrix.rows:
+        for level in row.risk_gaps:
+            writer.writerow(["computed", row.area.slug, level.slug, "", matrix.options.as_of.isoformat(), "", "", ""])
+    for check in checks:
+        gap = check.gap
+        writer.writerow(
+            [
+                "stated",
+                ";".join(area.slug for area in gap.areas.all()),
+                ";".join(level.slug for level in gap.risk_levels.all()),
+                gap.tier,
+                gap.as_of.isoformat(),
+                gap.statement,
+                ("yes" if check.agrees else "no") if check.checkable else "not checkable",
+                f"{gap.document.title}, {gap.section}: {gap.quote}",
+            ]
+        )
