@@ -1,0 +1,75 @@
+"""axe-core (WCAG 2.2 A and AA rules) finds nothing on any public page, in English and in Welsh."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PUBLIC_PAGES = [
+    "/",
+    "/?status=all",
+    "/services/",
+    "/services/?area=merthyr-tydfil&risk=high",
+    "/services/?area=vale-of-glamorgan&risk=medium&tier=medium_risk",
+    "/services/?area=atlantis",
+    "/services/drive-cwm-taf-morgannwg/",
+    "/services/they-matter-cumbria/",
+    "/services/they-matter-cumbria/referral-pack/",
+    "/find/",
+    "/coverage/",
+    "/coverage/?as_of=2020-11-01&criminal_justice=exclude",
+    "/funding/",
+    "/standards/",
+    "/areas/",
+    "/areas/south-wales-police/",
+    "/glossary/",
+    "/organisations/safer-merthyr-tydfil/",
+    "/no-such-page/",
+]
+
+
+def violations(page):
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return [
+        (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3])
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_every_public_page_passes_axe(page, live_server, language):
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    found = {}
+    for path in PUBLIC_PAGES:
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == language
+        problems = violations(page)
+        if problems:
+            found[path] = problems
+    assert found == {}
+
+
+def test_the_matcher_answer_passes_axe(page):
+    page.goto("/find/")
+    page.get_by_label("Where does the person live?").select_option(label="Merthyr Tydfil")
+    page.get_by_role("group", name="Risk level").get_by_label("High risk").check()
+    page.get_by_label("Police", exact=True).check()
+    page.get_by_role("button", name="Find services").click()
+    assert violations(page) == []
+    page.goto("/find/")
+    page.get_by_role("button", name="Find services").click()
+    assert violations(page) == []
+
+
+def test_the_axe_check_does_find_problems(page):
+    """A guard: the same check on a page with known faults reports them."""
+    page.goto("/glossary/")
+    page.evaluate(
+        """() => {
+            const img = document.createElement('img'); img.src = '/static/x.png'; document.body.append(img);
+            const input = document.createElement('input'); document.body.append(input);
+        }"""
+    )
+    ids = {problem[0] for problem in violations(page)}
+    assert {"image-alt", "label"} <= ids
