@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from regions.models import Area, AreaGraph, AreaKind
 
-from .models import JusticeRequirement, RiskLevel, Scope, Service, StatedGap, Status, Tier
+from .models import FundingLongevity, JusticeRequirement, RiskLevel, Scope, Service, StatedGap, Status, Tier
 
 # Tiers that work with people who cause harm directly: the risk-level columns
 # count these. Partner support and multi-agency panels appear in the tier
@@ -186,11 +186,7 @@ def build_matrix(options, *, services=None, graph=None):
         here = [service for service in services if covers(service, whole | part)]
         by_risk = {
             level: Cell(
-                [
-                    s
-                    for s in here
-                    if s.tier in INTERVENTION_TIERS and any(r.pk == level.pk for r in s.risk_levels.all())
-                ]
+                [s for s in here if s.tier in INTERVENTION_TIERS and any(r.pk == level.pk for r in s.risk_levels.all())]
             )
             for level in risk_levels
         }
@@ -252,7 +248,9 @@ def check_stated_gaps(*, as_of, services=None, graph=None):
     """Each gap a document states (up to ``as_of``), with what the data computes then and on ``as_of``."""
     graph = graph or AreaGraph.load()
     services = services if services is not None else load_services()
-    gaps = StatedGap.objects.filter(as_of__lte=as_of).select_related("document").prefetch_related("areas", "risk_levels")
+    gaps = (
+        StatedGap.objects.filter(as_of__lte=as_of).select_related("document").prefetch_related("areas", "risk_levels")
+    )
     checks = []
     for gap in gaps:
         checkable = bool(gap.tier or gap.risk_levels.all() or gap.excludes_criminal_justice)
@@ -381,3 +379,23 @@ def write_gaps_csv(stream, matrix, checks):
                 f"{gap.document.title}, {gap.section}: {gap.quote}",
             ]
         )
+
+
+# --------------------------------------------------------------------------
+# Funding
+# --------------------------------------------------------------------------
+
+
+def funding_overview(services):
+    """``fragile``, ``secure`` and ``ended`` services, for the funding page."""
+    services = services.for_list_page()
+    ended = [Status.DECOMMISSIONED, Status.NEVER_ESTABLISHED]
+    return {
+        "fragile": services.filter(funding_longevity__in=FundingLongevity.fragile())
+        .exclude(status__in=ended)
+        .order_by("funding_longevity", "name"),
+        "secure": services.filter(
+            funding_longevity__in=[FundingLongevity.MULTI_YEAR, FundingLongevity.MULTI_YEAR_CORE]
+        ).exclude(status__in=ended),
+        "ended": services.filter(status__in=ended).order_by("-end_date", "name"),
+    }

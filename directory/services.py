@@ -151,7 +151,9 @@ def link_glossary_terms(text, index):
     text = escape(text)
     if not index:
         return mark_safe(text)  # noqa: S308 - escaped above
-    pattern = re.compile(r"(?<![\w/#-])(" + "|".join(re.escape(k) for k in sorted(index, key=len, reverse=True)) + r")(?![\w-])")
+    pattern = re.compile(
+        r"(?<![\w/#-])(" + "|".join(re.escape(k) for k in sorted(index, key=len, reverse=True)) + r")(?![\w-])"
+    )
     linked = set()
 
     def link(match):

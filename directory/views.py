@@ -7,19 +7,17 @@ from django.utils import timezone
 
 from regions.models import AreaGraph
 
+from . import coverage
 from .filters import ServiceFilter
 from .forms import AreaSearchForm, CoverageForm, StatusForm
-from . import coverage
 from .models import (
     Document,
-    FundingLongevity,
     GlossaryTerm,
     Organisation,
     Rating,
     Scope,
     Service,
     StandardsAssessment,
-    Status,
     Tier,
 )
 from .services import glossary_index, match_reasons, nearest_services, write_csv
@@ -177,18 +175,7 @@ def coverage_csv(request, kind):
 
 def funding(request):
     """Which provision is fragile: annual or time-limited funding, and what has been decommissioned."""
-    services = Service.objects.referable().for_list_page()
-    return render(
-        request,
-        "directory/funding.html",
-        {
-            "fragile": services.filter(funding_longevity__in=FundingLongevity.fragile()).exclude(
-                status__in=[Status.DECOMMISSIONED, Status.NEVER_ESTABLISHED]
-            ).order_by("funding_longevity", "name"),
-            "secure": services.filter(funding_longevity__in=[FundingLongevity.MULTI_YEAR, FundingLongevity.MULTI_YEAR_CORE]),
-            "ended": services.filter(status__in=[Status.DECOMMISSIONED, Status.NEVER_ESTABLISHED]).order_by("-end_date", "name"),
-        },
-    )
+    return render(request, "directory/funding.html", coverage.funding_overview(Service.objects.referable()))
 
 
 def standards(request):

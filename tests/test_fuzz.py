@@ -1,9 +1,9 @@
 """Property-based: random and hostile input at every public URL is never a server error."""
 
 import pytest
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 

@@ -67,9 +67,7 @@ def test_pages_are_in_welsh_when_welsh_is_chosen(client):
 
 @pytest.mark.django_db
 def test_the_language_switch_keeps_the_page_and_its_query(client):
-    response = client.post(
-        reverse("set_language"), {"language": "cy", "next": "/services/?area=cardiff&risk=high"}
-    )
+    response = client.post(reverse("set_language"), {"language": "cy", "next": "/services/?area=cardiff&risk=high"})
     assert response.status_code == 302
     assert response["Location"] == "/services/?area=cardiff&risk=high"
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "cy"

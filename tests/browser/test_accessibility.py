@@ -31,10 +31,7 @@ PUBLIC_PAGES = [
 
 def violations(page):
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    return [
-        (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3])
-        for v in results.response["violations"]
-    ]
+    return [(v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3]) for v in results.response["violations"]]
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])

@@ -43,7 +43,12 @@ def test_status_history_decides_and_a_start_date_opens_a_planned_service():
     service = factories.service(slug="history", status=Status.ACTIVE, start_date=datetime.date(2021, 3, 1))
     document = factories.document()
     StatusEvent.objects.create(
-        service=service, status=Status.PLANNED, date=datetime.date(2020, 6, 1), document=document, section="1", quote="q"
+        service=service,
+        status=Status.PLANNED,
+        date=datetime.date(2020, 6, 1),
+        document=document,
+        section="1",
+        quote="q",
     )
     service = Service.objects.prefetch_related("status_events").get(pk=service.pk)
     assert coverage.status_on(service, datetime.date(2020, 1, 1)) is None
@@ -111,12 +116,16 @@ def test_the_csv_matches_the_page(client):
     params = {"as_of": "2020-11-01", "criminal_justice": "exclude", "group_by": "health_board"}
     page = client.get(COVERAGE, params)
     matrix = page.context["matrix"]
-    rows = list(csv.DictReader(io.StringIO(client.get(reverse("directory:coverage-matrix-csv"), params).content.decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(reverse("directory:coverage-matrix-csv"), params).content.decode()))
+    )
     assert [r["area"] for r in rows] == [row.area.slug for row in matrix.rows]
     for row, exported in zip(matrix.rows, rows, strict=True):
         for level in matrix.risk_levels:
             assert int(exported[f"risk:{level.slug}"]) == row.by_risk[level].count
-    gaps = list(csv.DictReader(io.StringIO(client.get(reverse("directory:coverage-gaps-csv"), params).content.decode())))
+    gaps = list(
+        csv.DictReader(io.StringIO(client.get(reverse("directory:coverage-gaps-csv"), params).content.decode()))
+    )
     computed = [(g["area"], g["risk_level"]) for g in gaps if g["kind"] == "computed"]
     assert computed == [(row.area.slug, level.slug) for row in matrix.rows for level in row.risk_gaps]
     assert ("vale-of-glamorgan", "medium") in computed

@@ -86,9 +86,10 @@ def test_only_area_risk_and_referrer_are_required_the_rest_count_as_not_known(cl
     assert response.status_code == 200
     assert response.context["case"]["marac"] == "unknown"
     check = groups(response)[CHECK]
-    assert "Drive (Cwm Taf Morgannwg) takes referrals through MARAC: check the case has been heard there" in check[
-        "drive-cwm-taf-morgannwg"
-    ]
+    assert (
+        "Drive (Cwm Taf Morgannwg) takes referrals through MARAC: check the case has been heard there"
+        in check["drive-cwm-taf-morgannwg"]
+    )
 
 
 def test_a_professional_is_told_to_point_the_person_to_a_self_referral_service(client):
