@@ -14,6 +14,24 @@ from .models import Referrer
 YES_NO_UNKNOWN = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Not known"))]
 
 
+class UnknownAllowedField(forms.ChoiceField):
+    """A question that may be left unanswered: blank counts as "Not known".
+
+    Only area, risk level and referrer are required, so a busy practitioner
+    can answer those three and refine later.
+    """
+
+
+def unknown_allowed(label, choices):
+    return UnknownAllowedField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose one of the answers given")},
+    )
+
+
 class CaseForm(forms.Form):
     area = AreaChoiceField(
         label=_("Where does the person live?"),
@@ -41,28 +59,19 @@ class CaseForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Select who is referring")},
     )
-    marac = forms.ChoiceField(
-        label=_("Has the case been heard at MARAC?"),
-        choices=YES_NO_UNKNOWN,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Select whether the case has been heard at MARAC")},
-    )
-    justice = forms.ChoiceField(
-        label=_("What has the criminal justice system decided?"),
-        choices=[
+    marac = unknown_allowed(_("Has the case been heard at MARAC?"), YES_NO_UNKNOWN)
+    justice = unknown_allowed(
+        _("What has the criminal justice system decided?"),
+        [
             ("none", _("Nothing: no caution or conviction")),
             ("conditional_caution", _("A conditional caution")),
             ("conviction", _("A conviction (court order or licence)")),
             ("unknown", _("Not known")),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Select what the criminal justice system has decided")},
     )
-    gender = forms.ChoiceField(
-        label=_("The person's gender"),
-        choices=[("man", _("Man")), ("woman", _("Woman")), ("other", _("Another gender")), ("unknown", _("Not known"))],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Select the person's gender, or 'Not known'")},
+    gender = unknown_allowed(
+        _("The person's gender"),
+        [("man", _("Man")), ("woman", _("Woman")), ("other", _("Another gender")), ("unknown", _("Not known"))],
     )
     age = forms.IntegerField(
         label=_("The person's age"),
@@ -76,67 +85,25 @@ class CaseForm(forms.Form):
             "max_value": _("Enter an age of 110 or less"),
         },
     )
-    relationship = forms.ChoiceField(
-        label=_("The relationship in which the abuse happens"),
-        choices=[
+    relationship = unknown_allowed(
+        _("The relationship in which the abuse happens"),
+        [
             ("heterosexual", _("Intimate partner, opposite sex")),
             ("same_sex", _("Intimate partner, same sex")),
             ("family", _("Family member (not a partner)")),
             ("unknown", _("Not known")),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Select the relationship, or 'Not known'")},
     )
-    children = forms.ChoiceField(
-        label=_("Are there children in the family?"),
-        choices=YES_NO_UNKNOWN,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Select whether there are children in the family")},
+    children = unknown_allowed(_("Are there children in the family?"), YES_NO_UNKNOWN)
+    childrens_services = unknown_allowed(_("Are children's services involved?"), YES_NO_UNKNOWN)
+    responsibility = unknown_allowed(
+        _("Does the person accept at least some responsibility for their behaviour?"), YES_NO_UNKNOWN
     )
-    childrens_services = forms.ChoiceField(
-        label=_("Are children's services involved?"),
-        choices=YES_NO_UNKNOWN,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Select whether children's services are involved")},
-    )
-    responsibility = forms.ChoiceField(
-        label=_("Does the person accept at least some responsibility for their behaviour?"),
-        choices=YES_NO_UNKNOWN,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Select whether the person accepts some responsibility")},
-    )
-    english_group = forms.ChoiceField(
-        label=_("Can the person take part in a group in English?"),
-        choices=YES_NO_UNKNOWN,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Select whether the person can take part in a group in English")},
-    )
-    substance_use = forms.ChoiceField(
-        label=_("Is the person currently misusing drugs or alcohol?"),
-        choices=YES_NO_UNKNOWN,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Select whether the person is currently misusing drugs or alcohol")},
-    )
-
-    OPTIONAL = [
-        "marac",
-        "justice",
-        "gender",
-        "relationship",
-        "children",
-        "childrens_services",
-        "responsibility",
-        "english_group",
-        "substance_use",
-    ]
+    english_group = unknown_allowed(_("Can the person take part in a group in English?"), YES_NO_UNKNOWN)
+    substance_use = unknown_allowed(_("Is the person currently misusing drugs or alcohol?"), YES_NO_UNKNOWN)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only area, risk level and referrer are required: any other question
-        # left unanswered counts as "Not known", so a busy practitioner can answer
-        # the three and refine later.
-        for name in self.OPTIONAL:
-            self.fields[name].required = False
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_tag = False
@@ -171,8 +138,8 @@ class CaseForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for name in self.OPTIONAL:
-            if not cleaned.get(name) and name not in self.errors:
+        for name, field in self.fields.items():
+            if isinstance(field, UnknownAllowedField) and not cleaned.get(name) and name not in self.errors:
                 cleaned[name] = "unknown"
         if cleaned.get("childrens_services") == "yes" and cleaned.get("children") == "no":
             self.add_error(
