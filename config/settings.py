@@ -47,9 +47,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "csp",
+    "simple_history",
+    "import_export",
+    "axes",
     "regions",
     "directory",
     "referrals",
+    "editorial",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +67,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Records who made each change in the history.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Locks an account out after repeated failed logins; last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,6 +111,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login protection (django-axes): after AXES_FAILURE_LIMIT failed logins for one
+# username, or from one address, further logins are refused for AXES_COOLOFF_TIME hours.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_COOLOFF_HOURS", "0.5"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "editorial/locked_out.html"
+# Lockouts are cleared with `manage.py axes_reset_username NAME`; axes' own admin
+# pages are read-only and would be the only admin pages that cannot add.
+AXES_ENABLE_ADMIN = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("cy", _("Cymraeg"))]
@@ -148,7 +172,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(60 * 60 * 8)))
+# Admin sessions expire after DJANGO_SESSION_COOKIE_AGE seconds without a request
+# (saved on every request, so the age is an idle timeout) and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(60 * 60 * 2)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Editorial: an entry not verified for this many months shows as needing review.
+EDITORIAL_REVIEW_AFTER_MONTHS = int(os.environ.get("DJANGO_REVIEW_AFTER_MONTHS", "12"))
+# The public "report a problem" form: at most this many reports per window (seconds)
+# from one source; the source is kept only as a keyed hash in the cache.
+EDITORIAL_REPORT_LIMIT = int(os.environ.get("DJANGO_REPORT_LIMIT", "5"))
+EDITORIAL_REPORT_WINDOW = int(os.environ.get("DJANGO_REPORT_WINDOW", str(60 * 10)))
+
+# Bulk import and export (django-import-export): imports run in one transaction
+# and roll back whole if any row fails validation.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -1,7 +1,27 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
+from editorial import services as editorial
+from editorial.admin import (
+    GuardedHistoryAdmin,
+    NeedsReviewFilter,
+    OrganisationScopedAdmin,
+    ReviewedChangesAdmin,
+    ScopedInline,
+)
+from editorial.forms import (
+    AtLeastOneCitationFormSet,
+    ContactAdminForm,
+    OrganisationAdminForm,
+    ReferralRoutesFormSet,
+    ServiceAdminForm,
+)
+from editorial.resources import ServiceResource
+from editorial.roles import needs_review
 from referrals.models import ReferralRequirement, ServicePathway
 
 from .models import (
@@ -22,52 +42,94 @@ from .models import (
 )
 
 
-class CitationInline(admin.TabularInline):
+class HistoryAdmin(GuardedHistoryAdmin, SimpleHistoryAdmin):
+    """Every change recorded, with a readable diff and a revert for those who may change the row."""
+
+
+class CitationInline(ScopedInline, admin.TabularInline):
     model = Citation
+    formset = AtLeastOneCitationFormSet
     extra = 0
+    min_num = 1
     fields = ["document", "section", "quote", "supports"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
 
-class ContactInline(admin.TabularInline):
+
+class ContactInline(ScopedInline, admin.TabularInline):
     model = Contact
+    form = ContactAdminForm
     extra = 0
 
 
-class ServicePathwayInline(admin.TabularInline):
+class ServicePathwayInline(ScopedInline, admin.TabularInline):
     model = ServicePathway
+    formset = ReferralRoutesFormSet
     extra = 0
 
 
-class StatusEventInline(admin.TabularInline):
+class StatusEventInline(ScopedInline, admin.TabularInline):
     model = StatusEvent
     extra = 0
     fields = ["status", "date", "date_text", "document", "section", "quote"]
 
 
-class AvailabilityNoteInline(admin.TabularInline):
+class AvailabilityNoteInline(ScopedInline, admin.TabularInline):
     model = AvailabilityNote
     extra = 0
     fields = ["state", "wait", "said_on", "document", "section", "quote"]
 
 
-class ServiceLinkInline(admin.TabularInline):
+class ServiceLinkInline(ScopedInline, admin.TabularInline):
     model = ServiceLink
+    read_only_for_providers = True  # links reach other organisations' services
     fk_name = "from_service"
     extra = 0
     autocomplete_fields = ["to_service"]
 
 
-class ReferralRequirementInline(admin.TabularInline):
+class ReferralRequirementInline(ScopedInline, admin.TabularInline):
     model = ReferralRequirement
     extra = 0
     fields = ["position", "section", "item", "detail", "source_document", "source_section"]
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "tier", "status", "scope", "start_date", "end_date", "citation_count"]
-    list_filter = ["status", "tier", "scope", "attendance", "format", "funding_longevity", "risk_levels"]
+class ServiceAdmin(
+    ReviewedChangesAdmin, GuardedHistoryAdmin, OrganisationScopedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
+    organisation_path = "organisation"
+    form = ServiceAdminForm
+    resource_classes = [ServiceResource]
+    import_error_display = ("message", "row")
+    change_form_template = "editorial/admin/service_change_form.html"
+    object_history_template = "editorial/admin/service_history.html"
+    actions = ["mark_verified"]
+    list_display = [
+        "name",
+        "organisation",
+        "tier",
+        "status",
+        "scope",
+        "start_date",
+        "end_date",
+        "citation_count",
+        "last_verified",
+        "review_due",
+    ]
+    list_filter = [
+        NeedsReviewFilter,
+        "status",
+        "tier",
+        "scope",
+        "attendance",
+        "format",
+        "funding_longevity",
+        "risk_levels",
+    ]
     list_select_related = ["organisation"]
+    readonly_fields = ["verified_by"]
     search_fields = ["name", "slug", "summary", "organisation__name"]
     autocomplete_fields = ["organisation", "programme", "areas"]
     filter_horizontal = ["risk_levels"]
@@ -109,20 +171,64 @@ class ServiceAdmin(admin.ModelAdmin):
         ),
         (
             _("Status and dates"),
-            {"fields": ["status", ("start_date", "start_text"), ("end_date", "end_text"), "last_verified"]},
+            {
+                "fields": [
+                    "status",
+                    ("start_date", "start_text"),
+                    ("end_date", "end_text"),
+                    ("last_verified", "verified_by"),
+                ]
+            },
         ),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_citation_count=Count("citations", distinct=True))
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and needs_review(request.user):
+            fields.append("organisation")  # a provider editor cannot move a service to another organisation
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None and needs_review(request.user) else super().get_prepopulated_fields(request, obj)
+
+    def has_import_permission(self, request):
+        # Imports go live at once, so they are for directory admins; provider editors' changes are reviewed.
+        user = request.user
+        return (
+            not needs_review(user)
+            and user.has_perm("directory.add_service")
+            and user.has_perm("directory.change_service")
+        )
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_import_data_kwargs(self, request, *args, **kwargs):
+        # All or nothing: a row that fails validation rolls the whole import back.
+        return {**super().get_import_data_kwargs(request, *args, **kwargs), "rollback_on_validation_errors": True}
+
     @admin.display(description=_("citations"), ordering="_citation_count")
     def citation_count(self, obj):
         return obj._citation_count
 
+    @admin.display(description=_("needs review"), boolean=True)
+    def review_due(self, obj):
+        return editorial.freshness_of(obj, today=timezone.localdate()).needs_review
+
+    @admin.action(description=_("Mark selected services verified today"), permissions=["change"])
+    def mark_verified(self, request, queryset):
+        count = editorial.mark_verified(queryset, user=request.user, on=timezone.localdate())
+        self.message_user(request, _("Marked %(count)d services verified today.") % {"count": count}, messages.SUCCESS)
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(OrganisationScopedAdmin, HistoryAdmin):
+    organisation_path = "pk"
+    read_only_for_providers = True
+    form = OrganisationAdminForm
     list_display = ["name", "website", "service_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -136,35 +242,48 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(RiskLevel)
-class RiskLevelAdmin(admin.ModelAdmin):
+class RiskLevelAdmin(HistoryAdmin):
     list_display = ["name", "slug", "rank"]
     ordering = ["rank"]
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(HistoryAdmin):
     list_display = ["title", "author", "date_text", "published", "filename"]
     search_fields = ["title", "author"]
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(OrganisationScopedAdmin, HistoryAdmin):
+    read_only_for_providers = True
     list_display = ["service", "document", "section", "quote"]
     list_filter = ["document"]
     list_select_related = ["service", "document"]
     search_fields = ["quote", "section", "service__name"]
     autocomplete_fields = ["service"]
 
+    def has_delete_permission(self, request, obj=None):
+        # Every service keeps at least one citation.
+        if obj is not None and obj.service.citations.count() <= 1:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, so a service is never left without a source
+        return actions
+
 
 @admin.register(StatusEvent)
-class StatusEventAdmin(admin.ModelAdmin):
+class StatusEventAdmin(OrganisationScopedAdmin, HistoryAdmin):
+    read_only_for_providers = True
     list_display = ["service", "status", "date", "document"]
     list_filter = ["status", "document"]
     list_select_related = ["service", "document"]
@@ -173,7 +292,9 @@ class StatusEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceLink)
-class ServiceLinkAdmin(admin.ModelAdmin):
+class ServiceLinkAdmin(OrganisationScopedAdmin, HistoryAdmin):
+    organisation_path = "from_service__organisation"
+    read_only_for_providers = True
     list_display = ["from_service", "kind", "to_service", "note"]
     list_filter = ["kind"]
     list_select_related = ["from_service", "to_service"]
@@ -182,7 +303,7 @@ class ServiceLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(HistoryAdmin):
     list_display = ["term", "meaning"]
     search_fields = ["term", "meaning"]
     prepopulated_fields = {"slug": ["term"]}
@@ -194,7 +315,8 @@ class AssessmentItemInline(admin.TabularInline):
 
 
 @admin.register(StandardsAssessment)
-class StandardsAssessmentAdmin(admin.ModelAdmin):
+class StandardsAssessmentAdmin(OrganisationScopedAdmin, HistoryAdmin):
+    read_only_for_providers = True
     list_display = ["service", "checklist_type", "assessed_on", "assessor"]
     list_filter = ["checklist_type"]
     list_select_related = ["service"]
@@ -203,7 +325,7 @@ class StandardsAssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatedGap)
-class StatedGapAdmin(admin.ModelAdmin):
+class StatedGapAdmin(HistoryAdmin):
     list_display = ["statement", "tier", "as_of", "document"]
     list_filter = ["as_of", "document", "tier"]
     list_select_related = ["document"]

@@ -3,11 +3,13 @@
 import datetime
 import re
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from regions.models import Area, AreaGraph
 
@@ -52,6 +54,7 @@ class Document(models.Model):
         help_text=_("The text file in shared/seeds this was transcribed from."),
     )
 
+    history = HistoricalRecords()
     objects = DocumentManager()
 
     class Meta:
@@ -106,6 +109,7 @@ class RiskLevel(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
 
+    history = HistoricalRecords()
     objects = RiskLevelManager()
 
     class Meta:
@@ -241,6 +245,7 @@ class Organisation(models.Model):
         _("website"), max_length=200, blank=True, help_text=_("Exactly as the documents give it.")
     )
 
+    history = HistoricalRecords()
     objects = SlugManager()
 
     class Meta:
@@ -266,6 +271,7 @@ class Programme(models.Model):
     description = models.TextField(_("description"), blank=True)
     accreditation = models.TextField(_("accreditation"), blank=True)
 
+    history = HistoricalRecords()
     objects = SlugManager()
 
     class Meta:
@@ -514,7 +520,17 @@ class Service(models.Model):
         blank=True,
         help_text=_("When an editor last checked this entry against a source."),
     )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+        help_text=_("The editor who last checked this entry."),
+    )
 
+    history = HistoricalRecords(m2m_fields=[risk_levels, areas])
     objects = ServiceManager()
 
     class Meta:
@@ -635,6 +651,7 @@ class Contact(models.Model):
     value = models.CharField(_("value"), max_length=300, help_text=_("Exactly as the document gives it."))
     label = models.CharField(_("label"), max_length=200, blank=True, help_text=_("e.g. 'Referrals', 'Cardiff office'."))
 
+    history = HistoricalRecords()
     objects = ContactManager()
 
     class Meta:
@@ -682,6 +699,7 @@ class Citation(Sourced):
         help_text=_("Which facts this quote supports, e.g. 'risk levels, referral route'."),
     )
 
+    history = HistoricalRecords()
     objects = CitationManager()
 
     class Meta:
@@ -720,6 +738,7 @@ class StatusEvent(Sourced):
     date = models.DateField(_("date"), help_text=_("When this status held or began, as near as the document allows."))
     date_text = models.CharField(_("date as written"), max_length=120, blank=True)
 
+    history = HistoricalRecords()
     objects = StatusEventManager()
 
     class Meta:
@@ -764,6 +783,7 @@ class AvailabilityNote(Sourced):
     wait = models.CharField(_("stated wait"), max_length=200, blank=True)
     said_on = models.DateField(_("said on"))
 
+    history = HistoricalRecords()
     objects = AvailabilityNoteManager()
 
     class Meta:
@@ -805,6 +825,7 @@ class ServiceLink(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=LinkKind.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    history = HistoricalRecords()
     objects = ServiceLinkManager()
 
     class Meta:
@@ -841,6 +862,7 @@ class GlossaryTerm(Sourced):
         _("meaning"), max_length=300, help_text=_("What it stands for, as the glossary gives it.")
     )
 
+    history = HistoricalRecords()
     objects = SlugManager()
 
     class Meta:
@@ -892,6 +914,7 @@ class StandardsAssessment(Sourced):
     checklist_type = models.CharField(_("checklist"), max_length=16, choices=ChecklistType.choices)
     summary = models.TextField(_("summary"), blank=True)
 
+    history = HistoricalRecords()
     objects = StandardsAssessmentManager()
 
     class Meta:
@@ -925,6 +948,7 @@ class AssessmentItem(models.Model):
     finding = models.TextField(_("finding"), blank=True)
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices)
 
+    history = HistoricalRecords()
     objects = AssessmentItemManager()
 
     class Meta:
@@ -959,6 +983,7 @@ class StatedGap(Sourced):
     )
     as_of = models.DateField(_("as of"), help_text=_("The date the document speaks for."))
 
+    history = HistoricalRecords()
     objects = SlugManager()
 
     class Meta:

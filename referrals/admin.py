@@ -1,10 +1,14 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from editorial.admin import GuardedHistoryAdmin, OrganisationScopedAdmin
+from editorial.forms import ServicePathwayAdminForm
 
 from .models import ReferralPathway, ReferralRequirement, ServicePathway
 
 
 @admin.register(ReferralPathway)
-class ReferralPathwayAdmin(admin.ModelAdmin):
+class ReferralPathwayAdmin(GuardedHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "position", "requires_marac", "justice_requirement"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -12,7 +16,9 @@ class ReferralPathwayAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServicePathway)
-class ServicePathwayAdmin(admin.ModelAdmin):
+class ServicePathwayAdmin(OrganisationScopedAdmin, GuardedHistoryAdmin, SimpleHistoryAdmin):
+    read_only_for_providers = True
+    form = ServicePathwayAdminForm
     list_display = ["service", "pathway", "note", "contact"]
     list_filter = ["pathway"]
     list_select_related = ["service", "pathway"]
@@ -21,7 +27,8 @@ class ServicePathwayAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferralRequirement)
-class ReferralRequirementAdmin(admin.ModelAdmin):
+class ReferralRequirementAdmin(OrganisationScopedAdmin, GuardedHistoryAdmin, SimpleHistoryAdmin):
+    read_only_for_providers = True
     list_display = ["service", "position", "section", "item"]
     list_select_related = ["service"]
     search_fields = ["service__name", "item"]

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from directory.models import JusticeRequirement, Service, SlugManager
 
@@ -43,6 +44,7 @@ class ReferralPathway(models.Model):
         help_text=_("What the justice system must have decided before this route opens."),
     )
 
+    history = HistoricalRecords()
     objects = SlugManager()
 
     class Meta:
@@ -86,6 +88,7 @@ class ServicePathway(models.Model):
         _("contact for this route"), max_length=200, blank=True, help_text=_("Exactly as the document gives it.")
     )
 
+    history = HistoricalRecords()
     objects = ServicePathwayManager()
 
     class Meta:
@@ -134,6 +137,7 @@ class ReferralRequirement(models.Model):
     source_document = models.ForeignKey("directory.Document", on_delete=models.PROTECT, verbose_name=_("document"))
     source_section = models.CharField(_("document section"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
     objects = ReferralRequirementManager()
 
     class Meta:

@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from editorial.admin import GuardedHistoryAdmin
 
 from .models import Area
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(GuardedHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["name_en", "name_cy", "kind", "gss_code", "gss_code_confirmed", "membership_inferred"]
     list_filter = ["kind", "gss_code_confirmed", "membership_inferred"]
     search_fields = ["name_en", "name_cy", "slug", "gss_code"]

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class AreaKind(models.TextChoices):
@@ -163,6 +164,7 @@ class Area(models.Model):
         _("sources"), blank=True, help_text=_("Where the names, codes and memberships come from.")
     )
 
+    history = HistoricalRecords(m2m_fields=[within])
     objects = AreaManager()
 
     class Meta:

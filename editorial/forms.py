@@ -1,0 +1,177 @@
+"""Forms: the public problem report, the review decision, and the admin forms that validate entries."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import ContactKind, Service
+from referrals.models import ServicePathway
+
+from .models import ProblemReport, ProblemTopic, ReviewState
+from .services import marac_only_with_self_referral
+from .validators import validate_email, validate_uk_phone, validate_web_address
+
+MARAC_MESSAGE = _(
+    "A service referred only through MARAC cannot also take self-referrals: remove the self-referral route "
+    "or add the other routes it takes"
+)
+
+
+class ProblemReportForm(forms.ModelForm):
+    """What is wrong with an entry. Asks nothing about the person sending it."""
+
+    topic = forms.ChoiceField(
+        label=_("What is wrong with this entry?"),
+        choices=ProblemTopic.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select what is wrong with this entry"),
+            "invalid_choice": _("Select what is wrong with this entry"),
+        },
+    )
+    details = forms.CharField(
+        label=_("Tell us more (optional)"),
+        required=False,
+        max_length=1200,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "For example, the right phone number or when the service closed. "
+            "Do not include your name or anything about a person you work with."
+        ),
+        error_messages={"max_length": _("Details must be 1,200 characters or fewer")},
+    )
+
+    class Meta:
+        model = ProblemReport
+        fields = ["topic", "details"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("topic", legend_size=Size.MEDIUM),
+            Field.textarea("details", max_characters=1200),
+            Button("submit", _("Send report")),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("topic") == ProblemTopic.OTHER and not (cleaned.get("details") or "").strip():
+            self.add_error("details", _("Tell us what is wrong with this entry"))
+        return cleaned
+
+
+class ReviewStateForm(forms.Form):
+    """Which part of the review queue to list."""
+
+    state = forms.ChoiceField(
+        label=_("Show"),
+        choices=ReviewState.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose waiting, approved or rejected")},
+    )
+
+    def selected(self):
+        return self.cleaned_data.get("state") or ReviewState.PENDING
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejecting"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The editor who proposed the change will see this."),
+        error_messages={"required": _("Give a reason for rejecting the change")},
+    )
+
+
+# --------------------------------------------------------------------------
+# Admin forms
+# --------------------------------------------------------------------------
+
+
+class ServiceAdminForm(forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what shows
+        error_messages = {
+            "areas": {"required": _("Choose at least one area the service covers")},
+        }
+
+    def clean_last_verified(self):
+        value = self.cleaned_data.get("last_verified")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date last verified cannot be in the future"))
+        return value
+
+
+class ContactAdminForm(forms.ModelForm):
+    VALIDATORS = {
+        ContactKind.EMAIL: validate_email,
+        ContactKind.PHONE: validate_uk_phone,
+        ContactKind.WEBSITE: validate_web_address,
+    }
+
+    def clean(self):
+        cleaned = super().clean()
+        value = (cleaned.get("value") or "").strip()
+        validator = self.VALIDATORS.get(cleaned.get("kind"))
+        if value and validator:
+            try:
+                validator(value)
+            except forms.ValidationError as error:
+                self.add_error("value", error)
+        if value:
+            cleaned["value"] = value
+        return cleaned
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    def clean_website(self):
+        value = (self.cleaned_data.get("website") or "").strip()
+        if value:
+            validate_web_address(value)
+        return value
+
+
+class AtLeastOneCitationFormSet(BaseInlineFormSet):
+    """Every service keeps at least one citation."""
+
+    default_error_messages = {"too_few_forms": _("Keep at least one citation: every service must cite a source")}
+
+
+class ReferralRoutesFormSet(BaseInlineFormSet):
+    """A service referred only through MARAC cannot also claim self-referral."""
+
+    def clean(self):
+        super().clean()
+        pathways = [
+            form.cleaned_data["pathway"]
+            for form in self.forms
+            if form.cleaned_data.get("pathway") and not form.cleaned_data.get("DELETE")
+        ]
+        if marac_only_with_self_referral(pathways):
+            raise forms.ValidationError(MARAC_MESSAGE, code="marac_and_self_referral")
+
+
+class ServicePathwayAdminForm(forms.ModelForm):
+    """One route edited on its own: checked against the service's other routes."""
+
+    class Meta:
+        model = ServicePathway
+        fields = "__all__"  # noqa: DJ007 - the admin chooses the fields
+
+    def clean(self):
+        cleaned = super().clean()
+        service, pathway = cleaned.get("service"), cleaned.get("pathway")
+        if service and pathway:
+            others = [
+                route.pathway for route in service.pathways.select_related("pathway").exclude(pk=self.instance.pk)
+            ]
+            if marac_only_with_self_referral([*others, pathway]):
+                raise forms.ValidationError(MARAC_MESSAGE, code="marac_and_self_referral")
+        return cleaned

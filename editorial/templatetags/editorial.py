@@ -1,0 +1,27 @@
+from django import template
+from django.utils import timezone
+
+from directory.models import Service
+from editorial import services
+from editorial.models import PendingChange, ProblemReport
+from editorial.roles import scope_for
+
+register = template.Library()
+
+
+@register.simple_tag
+def service_freshness(service):
+    """When the entry was last checked, and whether it is due for review."""
+    return services.freshness_of(service, today=timezone.localdate())
+
+
+@register.simple_tag(takes_context=True)
+def editorial_summary(context):
+    """Counts for the admin index: what waits for review, what the public reported, what needs checking."""
+    user = context["request"].user
+    visible = scope_for(user).filter(Service.objects.all(), "organisation")
+    return {
+        "pending": PendingChange.objects.visible_to(user).pending().count(),
+        "open_reports": ProblemReport.objects.visible_to(user).open().count(),
+        "needs_review": services.needing_review(visible, today=timezone.localdate()).count(),
+    }
