@@ -129,6 +129,7 @@ class ServiceAdmin(
         "risk_levels",
     ]
     list_select_related = ["organisation"]
+    ordering = ["name", "slug"]  # explicit, as the citation count groups the rows
     readonly_fields = ["verified_by"]
     search_fields = ["name", "slug", "summary", "organisation__name"]
     autocomplete_fields = ["organisation", "programme", "areas"]

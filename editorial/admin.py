@@ -124,7 +124,14 @@ class GuardedHistoryAdmin:
     """simple-history's "revert to this version" form, refused to anyone who may not change the row directly.
 
     (Its POST saves the old version for anyone who may *view* the history.)
+    One save is one history record, many-to-many changes included.
     """
+
+    def save_related(self, request, form, formsets, change):
+        if not hasattr(form.instance, "history") or form.instance.pk is None:
+            return super().save_related(request, form, formsets, change)
+        with services.one_history_record(form.instance):
+            super().save_related(request, form, formsets, change)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ChoiceLabelsContextHelper(self.model, historical_record)

@@ -7,6 +7,8 @@ from import_export import fields, resources, widgets
 from directory.models import Organisation, Programme, RiskLevel, Service
 from regions.models import Area
 
+from .services import one_history_record
+
 SEPARATOR = "|"
 
 
@@ -86,6 +88,10 @@ class ServiceResource(resources.ModelResource):
                 % {"slug": (row or {}).get("slug", "")}
             }
         )
+
+    def save_m2m(self, instance, row, **kwargs):
+        with one_history_record(instance):
+            super().save_m2m(instance, row, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
         """Check the many-to-many columns with the rest, so their errors show in the preview."""

@@ -3,6 +3,7 @@
 import calendar
 import datetime
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -222,8 +223,9 @@ def approve_change(change, *, reviewer):
     service._history_user = editor
     service._change_reason = reason
     service.save()
-    for name, ids in proposal["m2m"].items():
-        getattr(service, name).set(ids)
+    with one_history_record(service):
+        for name, ids in proposal["m2m"].items():
+            getattr(service, name).set(ids)
 
     for row in sorted(proposal["rows"], key=lambda row: ROW_ORDER[row["action"]]):
         model = apps.get_model(row["model"])
@@ -275,10 +277,41 @@ def is_tracked(model):
 
 
 def record_baseline_before_first_edit(sender, instance, raw=False, **kwargs):
-    """pre_save receiver: before a row's first recorded edit, record the version it had."""
-    if raw or instance._state.adding or instance.pk is None or not is_tracked(sender):
+    """pre_save receiver: before a row's first recorded edit, record the version it had.
+
+    Rows loaded from fixtures (``raw``) are not edits: their many-to-many rows,
+    set after the save, are kept out of the history too.
+    """
+    if not is_tracked(sender):
+        return
+    if raw:
+        instance.skip_history_when_saving = True
+        return
+    if instance._state.adding or instance.pk is None:
         return
     ensure_baselines(sender, [instance.pk])
+
+
+@contextmanager
+def one_history_record(obj):
+    """Fold many-to-many changes made inside into ``obj``'s latest history record (one record per save)."""
+    obj.skip_history_when_saving = True
+    try:
+        yield
+    finally:
+        del obj.skip_history_when_saving
+    history_model = get_history_manager_for_model(type(obj)).model
+    if not history_model._history_m2m_fields:
+        return
+    record = (
+        history_model.objects.filter(**{type(obj)._meta.pk.attname: obj.pk})
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if record is not None:
+        for m2m_field in history_model._history_m2m_fields:
+            getattr(history_model, m2m_field.name).model.objects.filter(history=record).delete()
+        record_m2m_rows(type(obj), [record])
 
 
 def ensure_baselines(model, pks):
@@ -498,8 +531,9 @@ def undo_change(record, *, user):
     obj.save()
     if version._history_m2m_fields:
         values = _m2m_values(type(version), [version])[version.history_id]
-        for name, ids in values.items():
-            getattr(obj, name).set(ids)
+        with one_history_record(obj):
+            for name, ids in values.items():
+                getattr(obj, name).set(ids)
     return obj
 
 
