@@ -205,6 +205,15 @@ def build_matrix(options, *, services=None, graph=None):
     )
 
 
+def compare_gaps(first, second):
+    """``[(council, [(risk level, cell on the first date, cell on the second date)])]``."""
+    later = {row.area.pk: row for row in second.rows}
+    return [
+        (row.area, [(level, row.by_risk[level], later[row.area.pk].by_risk[level]) for level in first.risk_levels])
+        for row in first.rows
+    ]
+
+
 # --------------------------------------------------------------------------
 # Gaps the documents state, beside what the data says
 # --------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 
 from django import forms
@@ -58,6 +59,13 @@ class CoverageForm(forms.Form):
         error_messages={"invalid": _("Enter the date as year-month-day, for example 2020-11-01")},
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}),
     )
+    compare = forms.DateField(
+        label=_("Compare with"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text=_("Optional: a second date to set beside the first, for example 2023-11-17."),
+        error_messages={"invalid": _("Enter the date to compare with as year-month-day, for example 2023-11-17")},
+    )
     criminal_justice = forms.ChoiceField(
         label=_("Criminal-justice and court-mandated services"),
         choices=[("include", _("Include them")), ("exclude", _("Leave them out"))],
@@ -73,10 +81,21 @@ class CoverageForm(forms.Form):
     )
 
     def clean_as_of(self):
-        value = self.cleaned_data["as_of"]
+        return self._in_range(self.cleaned_data["as_of"])
+
+    def clean_compare(self):
+        return self._in_range(self.cleaned_data["compare"])
+
+    @staticmethod
+    def _in_range(value):
         if value and not (datetime.date(1990, 1, 1) <= value <= datetime.date(2100, 12, 31)):
             raise forms.ValidationError(_("Enter a date between 1990 and 2100"))
         return value
+
+    def compare_options(self, today):
+        """The same switches on the comparison date, or ``None`` when there is none."""
+        compare = self.cleaned_data.get("compare")
+        return dataclasses.replace(self.options(today), as_of=compare) if compare else None
 
     def options(self, today):
         """The cleaned switches as coverage :class:`~directory.coverage.Options`."""

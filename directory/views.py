@@ -129,21 +129,23 @@ def service_export(request):
 
 
 def _coverage(request):
-    """The bound coverage form and, when valid, its matrix and stated-gap checks."""
+    """The bound coverage form and, when valid, its matrix, comparison matrix and stated-gap checks."""
     form = CoverageForm(request.GET)
     if not form.is_valid():
-        return form, None, None
-    options = form.options(timezone.localdate())
+        return form, None, None, None
+    today = timezone.localdate()
+    options, compare_options = form.options(today), form.compare_options(today)
     graph = AreaGraph.load()
     services = coverage.load_services()
     matrix = coverage.build_matrix(options, services=services, graph=graph)
+    compared = compare_options and coverage.build_matrix(compare_options, services=services, graph=graph)
     checks = coverage.check_stated_gaps(as_of=options.as_of, services=services, graph=graph)
-    return form, matrix, checks
+    return form, matrix, compared, checks
 
 
 def coverage_page(request):
-    """The coverage matrix and map, as of any date, with the gaps the documents state."""
-    form, matrix, checks = _coverage(request)
+    """The coverage matrix and map, as of any date (beside a second date), with the gaps the documents state."""
+    form, matrix, compared, checks = _coverage(request)
     if matrix is None:
         return render(request, "directory/coverage.html", {"form": form}, status=400)
     return render(
@@ -152,8 +154,10 @@ def coverage_page(request):
         {
             "form": form,
             "matrix": matrix,
+            "compared": compared,
+            "comparison": coverage.compare_gaps(matrix, compared) if compared else None,
+            "maps": [(m, coverage.hex_tiles(m)) for m in (matrix, compared) if m],
             "checks": checks,
-            "tiles": coverage.hex_tiles(matrix),
             "viewbox": coverage.MAP_VIEWBOX,
             "document_dates": Document.objects.exclude(published=None).order_by("published"),
         },
@@ -161,7 +165,7 @@ def coverage_page(request):
 
 
 def coverage_csv(request, kind):
-    form, matrix, checks = _coverage(request)
+    form, matrix, _compared, checks = _coverage(request)
     if matrix is None:
         return render(request, "directory/coverage.html", {"form": form}, status=400)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -195,3 +195,16 @@ def test_standards_page_summarises_every_assessment(client, django_assert_max_nu
     rows = {a.slug: (a.green, a.amber, a.red, a.not_rated) for a in response.context["assessments"]}
     assert rows["clear-cardiff-and-vale-2020"] == (12, 1, 0, 0)
     assert rows["drive-cardiff-and-vale-2020"] == (37, 4, 0, 3)
+
+
+def test_two_dates_side_by_side(client):
+    response = client.get(COVERAGE, {"as_of": "2019-06-01", "compare": "2020-11-01", "criminal_justice": "exclude"})
+    assert response.status_code == 200
+    assert [m.options.as_of.isoformat() for m, _tiles in response.context["maps"]] == ["2019-06-01", "2020-11-01"]
+    vale = next(cells for area, cells in response.context["comparison"] if area.slug == "vale-of-glamorgan")
+    medium = next((first, second) for level, first, second in vale if level.slug == "medium")
+    # Atal y Fro's programme ran in the Vale until November 2019.
+    assert [s.slug for s in medium[0].services] == ["atal-y-fro-domestic-violence-perpetrator-programme"]
+    assert medium[1].is_gap
+    assert "Services by risk level on 1 June 2019 and on 1 November 2020" in response.content.decode()
+    assert client.get(COVERAGE, {"compare": "soon"}).status_code == 400
