@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -207,9 +208,19 @@ class ServiceAdmin(
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
-    def get_import_data_kwargs(self, request, *args, **kwargs):
+    def get_import_data_kwargs(self, **kwargs):
         # All or nothing: a row that fails validation rolls the whole import back.
-        return {**super().get_import_data_kwargs(request, *args, **kwargs), "rollback_on_validation_errors": True}
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                _("Nothing was imported: a row failed when the import was applied. Upload the file again to see why."),
+                messages.ERROR,
+            )
+            return redirect("admin:directory_service_import")
+        return super().process_result(result, request)
 
     @admin.display(description=_("citations"), ordering="_citation_count")
     def citation_count(self, obj):

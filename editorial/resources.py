@@ -15,6 +15,9 @@ SEPARATOR = "|"
 class SlugWidget(widgets.ForeignKeyWidget):
     """A related row named by its slug; an unknown slug is a row error, not a crash."""
 
+    def __init__(self, model):
+        super().__init__(model, field="slug")
+
     def clean(self, value, row=None, **kwargs):
         if not value:
             return None
