@@ -7,7 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import ContactKind, Service
+from directory.models import Contact, ContactKind, Organisation, Service
 from referrals.models import ServicePathway
 
 from .models import ProblemReport, ProblemTopic, ReviewState
@@ -110,6 +110,10 @@ class ServiceAdminForm(forms.ModelForm):
 
 
 class ContactAdminForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["kind", "value", "label"]
+
     VALIDATORS = {
         ContactKind.EMAIL: validate_email,
         ContactKind.PHONE: validate_uk_phone,
@@ -131,6 +135,10 @@ class ContactAdminForm(forms.ModelForm):
 
 
 class OrganisationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = "__all__"  # noqa: DJ007 - the admin chooses the fields
+
     def clean_website(self):
         value = (self.cleaned_data.get("website") or "").strip()
         if value:

@@ -1,0 +1,121 @@
+"""Entries not verified for 12 months (configurable) need review: admin filter, dashboard, public notice, action."""
+
+import datetime
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.models import Service
+from editorial import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_months_before_keeps_the_day_or_uses_the_months_last():
+    assert services.months_before(datetime.date(2026, 11, 23), 12) == datetime.date(2025, 11, 23)
+    assert services.months_before(datetime.date(2024, 3, 31), 1) == datetime.date(2024, 2, 29)
+    assert services.months_before(datetime.date(2026, 1, 15), 13) == datetime.date(2024, 12, 15)
+
+
+def test_an_entry_needs_review_when_never_verified_or_verified_12_months_ago_or_more(today):
+    never = Service(last_verified=None)
+    exactly = Service(last_verified=datetime.date(2025, 11, 23))
+    recent = Service(last_verified=datetime.date(2025, 11, 24))
+    assert [services.freshness_of(s, today=today).needs_review for s in (never, exactly, recent)] == [
+        True,
+        True,
+        False,
+    ]
+
+
+@override_settings(EDITORIAL_REVIEW_AFTER_MONTHS=6)
+def test_the_review_period_is_a_setting(today):
+    assert services.freshness_of(Service(last_verified=datetime.date(2026, 5, 24)), today=today).needs_review is False
+    assert services.freshness_of(Service(last_verified=datetime.date(2026, 5, 23)), today=today).needs_review is True
+
+
+def test_needing_review_is_a_queryset_verb(today):
+    Service.objects.filter(slug="cara-gwent").update(last_verified=datetime.date(2026, 1, 1))
+    Service.objects.filter(slug="pipa").update(last_verified=datetime.date(2024, 1, 1))
+    due = set(services.needing_review(Service.objects.all(), today=today).values_list("slug", flat=True))
+    assert "cara-gwent" not in due
+    assert {"pipa", "stopso"} <= due
+    assert len(due) == Service.objects.count() - 1
+
+
+def test_the_admin_filter_lists_entries_needing_review(director_client):
+    Service.objects.filter(slug="cara-gwent").update(last_verified=timezone.localdate())
+    url = reverse("admin:directory_service_changelist")
+    due = director_client.get(url, {"freshness": "needs_review"}).context["cl"].result_list
+    fresh = director_client.get(url, {"freshness": "up_to_date"}).context["cl"].result_list
+    assert "cara-gwent" not in {s.slug for s in due}
+    assert [s.slug for s in fresh] == ["cara-gwent"]
+
+
+def test_the_mark_verified_action_records_the_date_and_the_verifier(director_client, directory_admin):
+    cara = Service.objects.get(slug="cara-gwent")
+    response = director_client.post(
+        reverse("admin:directory_service_changelist"), {"action": "mark_verified", "_selected_action": [cara.pk]}
+    )
+    assert response.status_code == 302
+    cara.refresh_from_db()
+    assert (cara.last_verified, cara.verified_by) == (timezone.localdate(), directory_admin)
+    record = cara.history.order_by("-history_date", "-history_id").first()
+    assert (record.history_change_reason, record.history_user) == ("Marked verified", directory_admin)
+    assert sorted(record.areas.values_list("area__slug", flat=True)) == sorted(
+        cara.areas.values_list("slug", flat=True)
+    )
+
+
+def test_the_dashboard_counts_what_needs_review_and_lists_the_oldest_first(director_client):
+    Service.objects.filter(slug="cara-gwent").update(last_verified=timezone.localdate())
+    Service.objects.filter(slug="pipa").update(last_verified=datetime.date(2020, 1, 1))
+    response = director_client.get(reverse("editorial:dashboard"))
+    assert response.status_code == 200
+    summary = response.context["summary"]
+    total = Service.objects.count()
+    assert (summary.total, summary.up_to_date, summary.overdue, summary.never_verified) == (total, 1, 1, total - 2)
+    assert summary.due[0].last_verified is None
+    assert summary.due[-1].slug == "pipa"
+    body = response.content.decode()
+    assert "An entry needs review when nobody has verified it for 12 months." in body
+    assert "cara-gwent" not in body
+
+
+def test_a_provider_editors_dashboard_counts_only_their_services(provider_client):
+    response = provider_client.get(reverse("editorial:dashboard"))
+    assert response.context["summary"].total == 2
+    assert {s.slug for s in response.context["summary"].due} == {
+        "they-matter-cumbria",
+        "they-matter-partner-support-cumbria",
+    }
+
+
+def test_the_admin_index_links_to_the_dashboard_queue_and_inbox(director_client):
+    body = director_client.get(reverse("admin:index")).content.decode()
+    assert reverse("editorial:dashboard") in body
+    assert reverse("editorial:review-list") in body
+    assert f"{Service.objects.count()} entries need review" in body
+    assert "0 changes waiting" in body
+
+
+def test_the_public_page_says_quietly_when_the_entry_was_last_checked(client):
+    Service.objects.filter(slug="cara-gwent").update(last_verified=datetime.date(2024, 3, 5))
+    body = client.get(reverse("directory:service-detail", args=["cara-gwent"])).content.decode()
+    assert "Last checked March 2024." in body
+    assert "This entry is due to be checked again." in body
+
+
+def test_a_recently_checked_entry_has_no_due_notice(client):
+    Service.objects.filter(slug="cara-gwent").update(last_verified=timezone.localdate())
+    body = client.get(reverse("directory:service-detail", args=["cara-gwent"])).content.decode()
+    assert f"Last checked {timezone.localdate():%B %Y}." in body
+    assert "This entry is due to be checked again." not in body
+
+
+def test_a_never_checked_entry_says_so(client):
+    body = client.get(reverse("directory:service-detail", args=["pipa"])).content.decode()
+    assert "Not yet checked by an editor since it was taken from its documents." in body
+    assert "Last checked" not in body
