@@ -217,15 +217,16 @@ def approve_change(change, *, reviewer):
         "reviewer": reviewer,
     }
     service = change.service or Service(organisation_id=change.organisation_id)
-    _set_values(service, proposal["fields"])
-    service.organisation_id = change.organisation_id
-    _check(service)
-    service._history_user = editor
-    service._change_reason = reason
-    service.save()
-    with one_history_record(service):
-        for name, ids in proposal["m2m"].items():
-            getattr(service, name).set(ids)
+    if service.pk is None or proposal["fields"] or proposal["m2m"]:
+        _set_values(service, proposal["fields"])
+        service.organisation_id = change.organisation_id
+        _check(service)
+        service._history_user = editor
+        service._change_reason = reason
+        service.save()
+        with one_history_record(service):
+            for name, ids in proposal["m2m"].items():
+                getattr(service, name).set(ids)
 
     for row in sorted(proposal["rows"], key=lambda row: ROW_ORDER[row["action"]]):
         model = apps.get_model(row["model"])
@@ -322,8 +323,11 @@ def ensure_baselines(model, pks):
     missing = [pk for pk in pks if pk not in known]
     if not missing:
         return []
+    originals = list(model._default_manager.filter(pk__in=missing))
+    for original in originals:
+        original._history_user = None  # nobody made this version by an edit
     records = history.bulk_history_create(
-        list(model._default_manager.filter(pk__in=missing)),
+        originals,
         default_change_reason=BASELINE_REASON,
         default_date=timezone.now() - datetime.timedelta(milliseconds=1),
     )
@@ -451,12 +455,15 @@ def _timeline_for(model, records):
                             return ", ".join(sorted(str(names.get(pk, pk)) for pk in ids)) or EMPTY
 
                         changes.append((capfirst(m2m_field.verbose_name), words(old), words(new)))
+            previous = record
+            if record.history_type == "~" and not changes:
+                continue  # saved without a change (a parent saved beside its rows)
             entries.append(
                 TimelineEntry(
                     record=record,
                     thing=str(capfirst(model._meta.verbose_name)),
                     object_repr=str(record.instance) if model is not Service else record.name,
-                    kind=str(KIND_LABELS[record.history_type]),
+                    kind=str(_("Recorded") if baseline else KIND_LABELS[record.history_type]),
                     when=record.history_date,
                     who=record.history_user,
                     reason=record.history_change_reason or "",
@@ -464,7 +471,6 @@ def _timeline_for(model, records):
                     is_baseline=baseline,
                 )
             )
-            previous = record
     return entries
 
 

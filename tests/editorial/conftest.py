@@ -2,8 +2,8 @@
 
 import pytest
 from django import forms
-from django.test import Client
 from django.contrib.auth.models import Group, User
+from django.test import Client
 
 from directory.models import Organisation, Service
 from editorial.models import EditorProfile
