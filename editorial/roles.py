@@ -57,14 +57,19 @@ def role_wants(role, app_label, codename):
 ROLES = (DIRECTORY_ADMIN, PROVIDER_EDITOR, COMMISSIONER)
 
 
-def sync_roles(apps, using="default"):
-    """Create the three groups and give them their permissions (adds only; never removes)."""
-    from django.contrib.auth.management import create_permissions
+def sync_roles(apps, using="default", create_permissions_first=True):
+    """Create the three groups and give them their permissions (adds only; never removes).
 
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0, using=using)
-        app_config.models_module = None
+    In a migration the permissions do not exist yet (Django creates them after
+    migrating), so they are created first from the migration's model states.
+    """
+    if create_permissions_first:
+        from django.contrib.auth.management import create_permissions
+
+        for app_config in apps.get_app_configs():
+            app_config.models_module = True
+            create_permissions(app_config, apps=apps, verbosity=0, using=using)
+            app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     permissions = list(
@@ -77,10 +82,11 @@ def sync_roles(apps, using="default"):
         group.permissions.add(*[pk for pk, app_label, codename in permissions if role_wants(role, app_label, codename)])
 
 
-def sync_roles_after_migrate(sender, using="default", apps=None, **kwargs):
+def sync_roles_after_migrate(sender, using="default", **kwargs):
+    """post_migrate (also sent after a flush): Django has just created the permissions."""
     from django.apps import apps as global_apps
 
-    sync_roles(global_apps, using=using)
+    sync_roles(global_apps, using=using, create_permissions_first=False)
 
 
 @dataclass(frozen=True)
