@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -118,7 +119,12 @@ class RiskLevel(models.Model):
         ordering = ["rank"]
 
     def __str__(self):
-        return str(self.name)
+        return self.label
+
+    @property
+    def label(self):
+        """The name in the active language (see ``directory.vocabulary``)."""
+        return gettext(self.name)
 
     def natural_key(self):
         return (self.slug,)

@@ -101,9 +101,9 @@ def match_reasons(service, *, graph, area=None, risk=None, route=None, query="")
     if area is not None:
         reasons.append(area_reason(service, area, graph))
     if risk is not None:
-        reasons.append(_("Takes %(risk)s") % {"risk": str(risk.name).lower()})
+        reasons.append(_("Takes %(risk)s") % {"risk": str(risk.label).lower()})
     if route is not None:
-        reasons.append(_("%(route)s accepted") % {"route": route.name})
+        reasons.append(_("%(route)s accepted") % {"route": route.label})
     if query:
         reasons.append(_("Matches “%(query)s”") % {"query": query})
     return reasons

@@ -1,6 +1,7 @@
 """How a person gets into a service: referral routes and what a referrer must gather."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -59,7 +60,12 @@ class ReferralPathway(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self):
+        """The name in the active language (see ``directory.vocabulary``)."""
+        return gettext(self.name)
 
     def natural_key(self):
         return (self.slug,)

@@ -48,7 +48,7 @@ def _routes_open(service, case):
             else:
                 closed.append(
                     _("%(service)s takes referrals through %(route)s, which is not open to this referrer")
-                    % {"service": service.name, "route": pathway.name}
+                    % {"service": service.name, "route": pathway.label}
                 )
             continue
         if pathway.requires_marac and case["marac"] != "yes":
@@ -67,10 +67,10 @@ def _routes_open(service, case):
             if case["justice"] == "unknown":
                 usable.append((link, CHECK))
                 closed.append(
-                    _("%(route)s needs %(what)s: check") % {"route": pathway.name, "what": str(label).lower()}
+                    _("%(route)s needs %(what)s: check") % {"route": pathway.label, "what": str(label).lower()}
                 )
             else:
-                closed.append(_("%(route)s needs %(what)s") % {"route": pathway.name, "what": str(label).lower()})
+                closed.append(_("%(route)s needs %(what)s") % {"route": pathway.label, "what": str(label).lower()})
             continue
         usable.append((link, FITS))
     return usable, closed
@@ -87,14 +87,14 @@ def judge(service, case, *, area_ids):
             _("%(service)s takes %(levels)s, not %(risk)s")
             % {
                 "service": name,
-                "levels": ", ".join(str(level.name).lower() for level in levels),
-                "risk": str(case["risk"].name).lower(),
+                "levels": ", ".join(str(level.label).lower() for level in levels),
+                "risk": str(case["risk"].label).lower(),
             }
         )
     elif not levels:
         check.append(_("The documents do not say which risk levels %(service)s takes") % {"service": name})
     else:
-        good.append(_("Takes %(risk)s") % {"risk": str(case["risk"].name).lower()})
+        good.append(_("Takes %(risk)s") % {"risk": str(case["risk"].label).lower()})
 
     if not ({area.pk for area in service.areas.all()} & area_ids):
         no.append(_("%(service)s does not work in %(area)s") % {"service": name, "area": case["area"].name})
@@ -164,10 +164,10 @@ def judge(service, case, *, area_ids):
         check.extend(closed)
         good.append(
             _("Possible route: %(routes)s")
-            % {"routes": ", ".join(sorted({str(link.pathway.name) for link, _o in usable}))}
+            % {"routes": ", ".join(sorted({str(link.pathway.label) for link, _o in usable}))}
         )
     else:
-        routes = sorted({str(link.pathway.name) for link, outcome in usable if outcome == FITS})
+        routes = sorted({str(link.pathway.label) for link, outcome in usable if outcome == FITS})
         good.append(_("You can refer through: %(routes)s") % {"routes": ", ".join(routes)})
 
     if not service.is_operating:

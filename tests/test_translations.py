@@ -71,3 +71,24 @@ def test_the_language_switch_keeps_the_page_and_its_query(client):
     assert response.status_code == 302
     assert response["Location"] == "/services/?area=cardiff&risk=high"
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "cy"
+
+
+def test_the_shared_vocabulary_in_the_fixtures_is_in_the_catalogue():
+    import json
+
+    from directory.vocabulary import NAMES
+
+    fixtures = settings.BASE_DIR / "fixtures"
+    names = {
+        o["fields"]["name"]
+        for f in ("risk_levels.json", "pathways.json")
+        for o in json.loads((fixtures / f).read_text())
+    }
+    assert names <= set(NAMES)
+
+
+@pytest.mark.django_db
+def test_risk_levels_and_routes_are_named_in_welsh(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    body = client.get(reverse("directory:service-search"), {"area": "merthyr-tydfil", "risk": "high"}).content.decode()
+    assert "High risk" not in body
