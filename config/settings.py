@@ -100,8 +100,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
-if not DEBUG and env_bool("DJANGO_REQUIRE_DATABASE_URL", default=False) and "DATABASE_URL" not in os.environ:
-    raise ImproperlyConfigured("Set DATABASE_URL in production.")
+if not DEBUG and "DATABASE_URL" not in os.environ:
+    # The SQLite default is for development only: production names its database.
+    raise ImproperlyConfigured("Set DATABASE_URL (or DJANGO_DEBUG=1 for local development).")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -10,6 +10,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-with-enough-entropy-1234567890",
     "DJANGO_ALLOWED_HOSTS": "directory.example.org",
+    "DATABASE_URL": "postgres://directory@db.example.org:5432/directory",
     "PATH": os.environ.get("PATH", ""),
 }
 
@@ -31,3 +32,10 @@ def test_a_missing_secret_key_fails_loudly_in_production():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_a_missing_database_url_fails_loudly_in_production():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DATABASE_URL"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "Set DATABASE_URL" in result.stderr
