@@ -6,6 +6,7 @@ status history), so the number of queries is fixed however many areas and
 services there are.
 """
 
+import csv
 import datetime
 import math
 from dataclasses import dataclass, field
@@ -346,8 +347,6 @@ MAP_VIEWBOX = "0 0 640 560"
 
 def write_matrix_csv(stream, matrix):
     """One row per council: its grouping, then the count for each risk level and each tier."""
-    import csv
-
     writer = csv.writer(stream)
     writer.writerow(
         ["area", "grouping", "as_of"]
@@ -367,8 +366,6 @@ def write_matrix_csv(stream, matrix):
 
 def write_gaps_csv(stream, matrix, checks):
     """Computed gaps (council × risk level with no service), then the gaps documents state."""
-    import csv
-
     writer = csv.writer(stream)
     writer.writerow(["kind", "area", "risk_level", "tier", "as_of", "statement", "data_agrees", "source"])
     for row in matrix.rows:

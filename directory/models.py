@@ -903,7 +903,15 @@ class Rating(models.TextChoices):
     NOT_RATED = "not_rated", _("Not rated")
 
 
-class StandardsAssessmentManager(models.Manager):
+class StandardsAssessmentQuerySet(models.QuerySet):
+    def with_rating_counts(self):
+        """Annotate ``green``, ``amber``, ``red`` and ``not_rated``: how many items had each rating."""
+        return self.annotate(
+            **{rating: models.Count("items", filter=Q(items__rating=rating)) for rating in Rating.values}
+        )
+
+
+class StandardsAssessmentManager(models.Manager.from_queryset(StandardsAssessmentQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

@@ -7,6 +7,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .models import RiskLevel
+
 EXPORT_COLUMNS = [
     ("slug", _("slug")),
     ("name", _("name")),
@@ -109,6 +111,24 @@ def match_reasons(service, *, graph, area=None, risk=None, route=None, query="")
     return reasons
 
 
+def explain_results(services, *, graph, chosen):
+    """``[(service, reasons)]`` for a page of search results and the filters that were chosen."""
+    return [
+        (
+            service,
+            match_reasons(
+                service,
+                graph=graph,
+                area=chosen.get("area"),
+                risk=chosen.get("risk"),
+                route=chosen.get("route"),
+                query=chosen.get("q", ""),
+            ),
+        )
+        for service in services
+    ]
+
+
 def nearest_services(queryset, *, area, risk, graph, today):
     """What is nearest when nothing covers ``area`` at ``risk``.
 
@@ -116,8 +136,6 @@ def nearest_services(queryset, *, area, risk, graph, today):
     in areas that share a police force area, health board or region with
     ``area``; and services covering ``area`` at the risk levels either side.
     """
-    from .models import RiskLevel
-
     neighbouring = []
     if risk is not None:
         groupings = graph.parents.get(area.pk, set())

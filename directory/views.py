@@ -1,5 +1,4 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,13 +13,12 @@ from .models import (
     Document,
     GlossaryTerm,
     Organisation,
-    Rating,
     Scope,
     Service,
     StandardsAssessment,
     Tier,
 )
-from .services import glossary_index, match_reasons, nearest_services, write_csv
+from .services import explain_results, glossary_index, nearest_services, write_csv
 
 
 def service_list(request):
@@ -76,20 +74,7 @@ def service_search(request):
         return render(request, "directory/service_search.html", {"filter": filterset}, status=400)
     chosen = filterset.chosen
     page = Paginator(filterset.qs.distinct(), SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    results = [
-        (
-            service,
-            match_reasons(
-                service,
-                graph=graph,
-                area=chosen.get("area"),
-                risk=chosen.get("risk"),
-                route=chosen.get("route"),
-                query=chosen.get("q", ""),
-            ),
-        )
-        for service in page
-    ]
+    results = explain_results(page, graph=graph, chosen=chosen)
     nearest = ([], [])
     if not results and "area" in chosen:
         nearest = nearest_services(
@@ -184,10 +169,5 @@ def funding(request):
 
 def standards(request):
     """Every assessment against the VAWDASV Perpetrator Service Standards, summarised."""
-    assessments = StandardsAssessment.objects.select_related("service", "document").annotate(
-        green=Count("items", filter=Q(items__rating=Rating.GREEN)),
-        amber=Count("items", filter=Q(items__rating=Rating.AMBER)),
-        red=Count("items", filter=Q(items__rating=Rating.RED)),
-        not_rated=Count("items", filter=Q(items__rating=Rating.NOT_RATED)),
-    )
+    assessments = StandardsAssessment.objects.select_related("service", "document").with_rating_counts()
     return render(request, "directory/standards.html", {"assessments": assessments})
