@@ -52,7 +52,7 @@ class Document(models.Model):
         _("file name"),
         max_length=120,
         blank=True,
-        help_text=_("The text file in shared/seeds this was transcribed from."),
+        help_text=_("The text file in sources/documents this was transcribed from."),
     )
 
     history = HistoricalRecords()

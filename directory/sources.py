@@ -14,7 +14,7 @@ _QUOTE_MARKS = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "�
 
 
 def seeds_dir():
-    return Path(getattr(settings, "SEEDS_DIR", settings.BASE_DIR.parent / "shared" / "seeds"))
+    return Path(getattr(settings, "SEEDS_DIR", settings.BASE_DIR / "sources" / "documents"))
 
 
 def fold(text, *, lost_pairs=False):

@@ -1,4 +1,4 @@
-"""Build fixtures/areas.json from shared/reference/areas.json.
+"""Build fixtures/areas.json from sources/reference/areas.json.
 
 Run from the project root: python scripts/build_areas_fixture.py [path/to/areas.json]
 The reference file is the source; the fixture is what load_directory loads.
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_REFERENCE = ROOT.parent / "shared" / "reference" / "areas.json"
+DEFAULT_REFERENCE = ROOT / "sources" / "reference" / "areas.json"
 
 # Localities: the reference gives their districts only in a note ("usually
 # understood as ..."); they are recorded as inferred memberships.

@@ -1,5 +1,11 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+
+
+def pytest_configure(config):
+    """Test users are made by the hundred: hash their passwords cheaply (never in production)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")

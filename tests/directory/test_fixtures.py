@@ -30,7 +30,7 @@ from regions.models import Area
 
 pytestmark = pytest.mark.django_db
 
-REFERENCE = settings.BASE_DIR.parent / "shared" / "reference" / "areas.json"
+REFERENCE = settings.BASE_DIR / "sources" / "reference" / "areas.json"
 FIXTURES = settings.BASE_DIR / "fixtures"
 
 
@@ -164,6 +164,15 @@ def test_fixture_slugs_are_url_safe():
     assert all(re.fullmatch(r"[a-z0-9-]+", slug) for slug in Service.objects.values_list("slug", flat=True))
 
 
-def test_documents_fixture_names_real_files():
+def test_documents_fixture_names_real_files_with_their_metadata():
     for document in Document.objects.all():
-        assert (Path(settings.BASE_DIR.parent / "shared" / "seeds") / document.filename).is_file()
+        text = settings.BASE_DIR / "sources" / "documents" / document.filename
+        assert text.is_file()
+        meta = json.loads(text.with_suffix(".json").read_text(encoding="utf-8"))
+        assert (meta["slug"], meta["title"], meta["file"]) == (document.slug, document.title, document.filename)
+        assert meta["date"] == document.date_text and meta["where_published"]
+
+
+def test_nothing_in_the_repository_reads_files_outside_it():
+    tracked = [p for p in settings.BASE_DIR.rglob("*.py") if ".venv" not in p.parts and "migrations" not in p.parts]
+    assert [str(p) for p in tracked if re.search(r"parent\s*/\s*\"shared\"|\.\./shared", p.read_text())] == []
