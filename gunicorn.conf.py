@@ -15,6 +15,10 @@ def env_int(name, default):
     return int(value) if value else default
 
 
+def env_bool(name):
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def default_workers(cores=None, cap=8):
     """gunicorn's rule of thumb, 2 × cores + 1, capped: each sync worker holds a database connection."""
     cores = cores or multiprocessing.cpu_count()
@@ -39,7 +43,12 @@ SHARED_MEMORY = "/dev/shm"  # noqa: S108 - gunicorn writes only its own heartbea
 if os.path.isdir(SHARED_MEMORY):
     worker_tmp_dir = SHARED_MEMORY
 
-LOG_CLIENT_IP = os.environ.get("GUNICORN_LOG_CLIENT_IP", "").strip().lower() in {"1", "true", "yes", "on"}
+
+# gunicorn 25+ opens a control socket in $HOME/.gunicorn/ for `gunicornc`; we do not use it, and
+# several servers on one machine would share (and unlink) the same path. GUNICORN_CONTROL_SOCKET=1 keeps it.
+control_socket_disable = not env_bool("GUNICORN_CONTROL_SOCKET")
+
+LOG_CLIENT_IP = env_bool("GUNICORN_LOG_CLIENT_IP")
 
 # Time, method, path without its query string, protocol, status, bytes, duration in ms.
 # %(U)s is the path alone; %(r)s and %(q)s (which carry the query string), %(f)s (referer,
