@@ -13,7 +13,8 @@ two workers on a free port. Then every public page in English and Welsh, the CSV
 exports, a matcher answer, the admin login, a hashed static file and the health
 endpoints are fetched as through a TLS proxy (X-Forwarded-Proto: https). Any
 status outside 2xx/3xx, a page in the wrong language, an unhashed stylesheet or a
-query string in the access log fails the run. gunicorn is stopped at the end,
+query string in the access log fails the run, as does plain http not redirecting to
+https. gunicorn is stopped at the end,
 whatever happens. Not part of the unit suite: it needs PostgreSQL and Redis.
 """
 
@@ -211,7 +212,11 @@ def check_operator_urls(client, failures):
             failures.append(f"{path}: {response.status} {response.getheader('Content-Type')}")
     if "immutable" not in (client.get(hashed)[0].getheader("Cache-Control") or ""):
         failures.append(f"{hashed}: a hashed file should be cached for good (immutable)")
-    return len(checks) + 1
+    # Production settings are on: plain http (no X-Forwarded-Proto) is sent to https.
+    response, _ = client.request("GET", "/", headers={"X-Forwarded-Proto": "http"})
+    if response.status != 301 or not (response.getheader("Location") or "").startswith("https://"):
+        failures.append(f"plain http /: {response.status}, not a redirect to https")
+    return len(checks) + 2
 
 
 def wait_until_up(port, server, log):
