@@ -13,9 +13,9 @@ two workers on a free port. Then every public page in English and Welsh, the CSV
 exports, a matcher answer, the admin login, a hashed static file and the health
 endpoints are fetched as through a TLS proxy (X-Forwarded-Proto: https). Any
 status outside 2xx/3xx, a page in the wrong language, an unhashed stylesheet or a
-query string in the access log fails the run, as does plain http not redirecting to
-https. gunicorn is stopped at the end,
-whatever happens. Not part of the unit suite: it needs PostgreSQL and Redis.
+query string in the access log fails the run, as does plain http not redirecting
+to https. gunicorn is stopped at the end, whatever happens. Not part of the unit
+suite: it needs PostgreSQL and Redis.
 """
 
 import http.client
