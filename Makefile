@@ -1,11 +1,12 @@
 # Two commands: `make run` serves the directory; `make test` checks everything.
+# Production is `make serve` (debug off; see "Running in production" in the README).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test setup lint check test-only messages load superuser css clean
+.PHONY: run serve test setup lint check test-only messages load superuser css clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,12 @@ load: $(STAMP) messages
 
 run: load
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production: never debug, whatever the environment says. scripts/serve.sh runs the
+# deployment checks, collectstatic, migrate, load_directory --if-empty, then gunicorn.
+serve: export DJANGO_DEBUG := 0
+serve: $(STAMP) messages
+	scripts/serve.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,6 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from directory.models import Service
+
 # Reference data first; then the services files, the one that defines the
 # shared programmes (Drive, Clear, CARA, BBR) before the others; then rows that
 # refer to services in other files (assessments, stated gaps, cross-references).
@@ -42,7 +44,17 @@ def fixture_files(directory=None):
 class Command(BaseCommand):
     help = "Load every fixture in fixtures/ in dependency order, in one transaction; idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load only when the database holds no service yet (a first deploy); otherwise change nothing.",
+        )
+
     def handle(self, *args, **options):
+        if options["if_empty"] and Service.objects.exists():
+            self.stdout.write(f"The directory already holds {Service.objects.count()} services; nothing loaded.")
+            return
         files = fixture_files()
         with transaction.atomic():
             call_command("loaddata", *[str(p) for p in files], verbosity=options["verbosity"])
