@@ -18,7 +18,8 @@ What it does:
   5. Reports requests, errors before, during and after the restart, the time to recover, and every
      acknowledged save (302) checked against the database: in the service's history or final state.
 
-Exit status 1 if an acknowledged write was lost or a request failed after recovery.
+Exit status 1 if an acknowledged write was lost, a request that started after PostgreSQL accepted
+connections again failed, or the bench itself faulted (a save the form refused, a client crash).
 """
 
 import argparse
@@ -232,13 +233,28 @@ def guarded(target, recorder):
     return run
 
 
-def restart_postgresql(recorder, delay, times):
+def restart_postgresql(recorder, delay, times, database_url):
+    """Restart the cluster at ``delay`` s; a probe connection notes when PostgreSQL refuses and accepts again."""
+    import psycopg
+
     if delay is None:
         return
     time.sleep(delay)
     version = sorted(os.listdir("/etc/postgresql"))[-1]
     times["start"] = time.monotonic() - recorder.origin
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True)
+    restart = subprocess.Popen(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"])
+    while "back" not in times:
+        try:
+            psycopg.connect(database_url, connect_timeout=2).close()
+            if "down" in times:
+                times["back"] = time.monotonic() - recorder.origin
+            elif restart.poll() is not None:  # never saw it down: count the restart's end as back
+                times["down"] = times["back"] = time.monotonic() - recorder.origin
+        except psycopg.OperationalError:
+            times.setdefault("down", time.monotonic() - recorder.origin)
+        time.sleep(0.05)
+    if restart.wait() != 0:
+        raise SystemExit("pg_ctlcluster restart failed")
     times["end"] = time.monotonic() - recorder.origin
 
 
@@ -303,33 +319,41 @@ def ok(row):
 
 
 def summarise(recorder, times, lost, stored_refused):
+    """The figures. Times are seconds from the start of the load; a request is placed by when it started.
+
+    "Recovered" is the start of the first request that succeeded after the last failed request
+    began: from then on every request succeeded. The gate is "errors after PostgreSQL accepted
+    connections again": a worker holding a dead connection would fail there (finding M4).
+    """
     rows = sorted(recorder.rows)
     errors = [row for row in rows if not ok(row)]
-    start, end = times.get("start", float("inf")), times.get("end", float("inf"))
-    outage = [row for row in errors if row[0] >= start - 1 or row[1] >= start]
-    first_error = min((row[1] for row in outage), default=None)
+    never = float("inf")
+    start, back, end = (times.get(key, never) for key in ("start", "back", "end"))
+    last_error_start = max((row[0] for row in errors), default=None)
     recovered = None
-    if first_error is not None:
-        after = [row for row in rows if row[0] >= first_error and ok(row)]
-        recovered = min((row[0] for row in after), default=None)
-    statuses = collections.Counter(str(row[3]) for row in rows)
+    if last_error_start is not None:
+        recovered = min((row[0] for row in rows if row[0] > last_error_start and ok(row)), default=None)
     kinds = collections.Counter(row[2] for row in rows)
+
+    def at(value):
+        return None if value in (None, never) else round(value, 2)
+
     return {
         "requests": len(rows),
         "by kind": dict(kinds),
-        "by status": dict(statuses),
-        "restart began (s)": times.get("start") and round(start, 2),
-        "restart command returned (s)": times.get("end") and round(end, 2),
+        "by status": dict(collections.Counter(str(row[3]) for row in rows)),
+        "restart began (s)": at(start),
+        "PostgreSQL refused connections from (s)": at(times.get("down")),
+        "PostgreSQL accepted connections again (s)": at(back),
+        "restart command returned (s)": at(end),
         "errors before the restart": sum(1 for row in errors if row[1] < start),
-        "errors during the restart": sum(1 for row in errors if row[1] >= start and row[0] < end),
+        "errors while PostgreSQL was restarting": sum(1 for row in errors if row[1] >= start and row[0] < back),
+        "errors after PostgreSQL accepted connections again": sum(1 for row in errors if row[0] >= back),
         "errors after the restart command returned": sum(1 for row in errors if row[0] >= end),
-        "first error (s)": round(first_error, 2) if first_error is not None else None,
-        "last error (s)": round(max(row[1] for row in errors), 2) if errors else None,
-        "recovered at (s)": round(recovered, 2) if recovered is not None else None,
-        "time to recover from restart start (s)": round(recovered - start, 2) if recovered and start else None,
-        "errors after recovery": (
-            sum(1 for row in errors if recovered is not None and row[0] >= recovered) if errors else 0
-        ),
+        "first error ended (s)": at(min((row[1] for row in errors), default=None)),
+        "last error ended (s)": at(max((row[1] for row in errors), default=None)),
+        "recovered at (s)": at(recovered),
+        "time to recover from restart start (s)": at(recovered - start if recovered and start != never else None),
         "editor saves acknowledged (302)": len(recorder.acknowledged),
         "acknowledged saves lost": len(lost),
         "saves not acknowledged": len(recorder.refused),
@@ -352,6 +376,7 @@ def main():
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--restart-at", type=float, default=30)
     parser.add_argument("--no-restart", action="store_true", help="a dry run: the same load, PostgreSQL left alone")
+    parser.add_argument("--output", help="also write the report and every request (start, end, kind, outcome) as JSON")
     parser.add_argument("--keep-database", action="store_true", help="leave the bench database for inspection")
     args = parser.parse_args()
 
@@ -395,7 +420,7 @@ def main():
         stop = threading.Event()
         times = {}
         delay = None if args.no_restart else args.restart_at
-        threads = [threading.Thread(target=restart_postgresql, args=(recorder, delay, times))]
+        threads = [threading.Thread(target=restart_postgresql, args=(recorder, delay, times, args.database_url))]
         for number in range(args.clients):
             if number < args.editors:
                 target = editor_client
@@ -435,7 +460,10 @@ def main():
     print(f"gunicorn's log: {log.name}")
     if lost:
         print("LOST:", *lost, sep="\n  ")
-    return 1 if lost or report["errors after recovery"] or recorder.form_errors else 0
+    if args.output:
+        Path(args.output).write_text(json.dumps({"report": report, "times": times, "requests": recorder.rows}))
+    failed = lost or report["errors after PostgreSQL accepted connections again"] or recorder.form_errors
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
