@@ -173,7 +173,8 @@ def stack(tmp_path_factory):
             )
             servers.append((server, log))
             wait_until_serving(server, port, log)
-        yield {"db": psycopg.connect(**{**admin_params, "dbname": name}), "name": name, "admin": admin}
+        with psycopg.connect(**{**admin_params, "dbname": name}) as db:
+            yield {"db": db, "name": name, "admin": admin}
     finally:
         for server, log in servers:
             server.terminate()
