@@ -98,6 +98,10 @@ DATABASES = {
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A persistent connection is checked before each request reuses it, so a
+        # worker whose connection died (database restart, failover) reconnects
+        # instead of serving an error.
+        conn_health_checks=True,
     )
 }
 if not DEBUG and "DATABASE_URL" not in os.environ:
@@ -105,6 +109,28 @@ if not DEBUG and "DATABASE_URL" not in os.environ:
     raise ImproperlyConfigured("Set DATABASE_URL (or DJANGO_DEBUG=1 for local development).")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One cache for every process: limits (report a problem) count across all workers
+# and servers only when they share it. REDIS_URL (e.g. redis://127.0.0.1:6379/0)
+# selects Redis; without it each process has its own memory cache (development).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "directory"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# How many reverse proxies in front of the app add to X-Forwarded-For. With 0 (the
+# default) the address is the one that connected and X-Forwarded-For is ignored, so
+# it cannot be forged; with 1, the address the proxy saw (the right-most entry).
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT is the number of proxies: 0 or more.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -128,6 +154,13 @@ AXES_LOCKOUT_TEMPLATE = "editorial/locked_out.html"
 # Lockouts are cleared with `manage.py axes_reset_username NAME`; axes' own admin
 # pages are read-only and would be the only admin pages that cannot add.
 AXES_ENABLE_ADMIN = False
+# The client address for lockouts, the same function the report-a-problem limit uses.
+AXES_CLIENT_IP_CALLABLE = "editorial.network.client_address"
+# Lockouts live in the database (axes' default handler), so every process sees them.
+# Successful logins are not recorded (lockout does not need them), and failed
+# attempts are deleted by `manage.py purge_login_records` after this many days.
+AXES_DISABLE_ACCESS_LOG = True
+LOGIN_RECORD_DAYS = int(os.environ.get("DJANGO_LOGIN_RECORD_DAYS", "30"))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("cy", _("Cymraeg"))]

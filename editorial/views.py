@@ -15,6 +15,7 @@ from directory.models import Service
 from . import services
 from .forms import ProblemReportForm, RejectForm, ReviewStateForm
 from .models import PendingChange, ProblemReport
+from .network import client_address
 from .roles import needs_review, scope_for
 
 # --------------------------------------------------------------------------
@@ -28,7 +29,7 @@ def report_problem(request, slug):
     service = get_object_or_404(Service.objects.select_related("organisation"), slug=slug)
     context = {"service": service}
     if request.method == "POST":
-        if not services.take_report_allowance(source=request.META.get("REMOTE_ADDR", "")):
+        if not services.take_report_allowance(source=client_address(request)):
             return render(request, "editorial/report_rate_limited.html", context, status=429)
         form = ProblemReportForm(request.POST)
         if form.is_valid():

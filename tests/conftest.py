@@ -6,6 +6,9 @@ from django.core.management import call_command
 def pytest_configure(config):
     """Test users are made by the hundred: hash their passwords cheaply (never in production)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Whatever REDIS_URL says, the unit tests keep their cache in memory: their cache.clear()
+    # must never flush a real Redis. Tests of Redis itself name their own (tests/test_shared_cache.py).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 @pytest.fixture(scope="session")
