@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -68,6 +69,22 @@ class Document(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+def shown_to_its_precision(date):
+    """A date as precise as the directory's convention lets it claim.
+
+    Where a document gives only a year or a month, the date is stored as its first day (as for
+    ``Document.published``), so 1 January shows as the year and the 1st of a month as the month:
+    "2016", not "1 January 2016".
+    """
+    if date is None:
+        return ""
+    if date.month == 1 and date.day == 1:
+        return str(date.year)
+    if date.day == 1:
+        return date_format(date, "F Y")
+    return date_format(date, "j F Y")
 
 
 class Sourced(models.Model):
@@ -645,6 +662,14 @@ class Service(models.Model):
         if self.justice_requirement and self.justice_requirement != JusticeRequirement.NONE:
             points.append(JusticeRequirement(self.justice_requirement).label)
         return points
+
+    @property
+    def start_shown(self):
+        return shown_to_its_precision(self.start_date)
+
+    @property
+    def end_shown(self):
+        return shown_to_its_precision(self.end_date)
 
     def was_operating_on(self, date: datetime.date) -> bool:
         if self.status in (Status.PLANNED, Status.NEVER_ESTABLISHED):

@@ -268,3 +268,12 @@ def test_every_fixture_string_fits_its_field():
                 if limit and isinstance(value, str) and len(value) > limit:
                     too_long.append((path.name, name, len(value), limit))
     assert too_long == []
+
+
+def test_a_date_known_only_to_its_year_or_month_is_not_shown_as_a_day(client):
+    drive = client.get(reverse("directory:service-detail", kwargs={"slug": "drive-cwm-taf-morgannwg"})).content.decode()
+    assert "1 January 2016" not in drive
+    assert "2016 <span" in drive
+    pilot = Service.objects.get(slug="domestic-abuse-intervention-hub-online-pilot")
+    cara = Service.objects.get(slug="cara-gwent")
+    assert (pilot.end_shown, cara.start_shown) == ("November 2020", "20 November 2023")
