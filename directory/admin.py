@@ -30,6 +30,7 @@ from .models import (
     AvailabilityNote,
     Citation,
     Contact,
+    Disagreement,
     Document,
     GlossaryTerm,
     Organisation,
@@ -314,10 +315,19 @@ class ServiceLinkAdmin(OrganisationScopedAdmin, HistoryAdmin):
     autocomplete_fields = ["from_service", "to_service"]
 
 
+@admin.register(Disagreement)
+class DisagreementAdmin(OrganisationScopedAdmin, HistoryAdmin):
+    read_only_for_providers = True
+    list_display = ["service", "topic"]
+    list_select_related = ["service"]
+    search_fields = ["service__name", "topic", "note"]
+    autocomplete_fields = ["service", "earlier", "later"]
+
+
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(HistoryAdmin):
-    list_display = ["term", "meaning"]
-    search_fields = ["term", "meaning"]
+    list_display = ["term", "meaning", "editor_note"]
+    search_fields = ["term", "meaning", "editor_note"]
     prepopulated_fields = {"slug": ["term"]}
 
 

@@ -11,6 +11,8 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from regions.models import Area, AreaGraph, AreaKind
 
 from .models import FundingLongevity, JusticeRequirement, RiskLevel, Scope, Service, StatedGap, Status, Tier
@@ -228,8 +230,13 @@ class GapCheck:
     now: list  # services the data counts on the chosen date
 
     @property
+    def dated(self):
+        """False for a gap from an undated document: there is no "then" to compare with."""
+        return self.gap.as_of is not None
+
+    @property
     def agrees(self):
-        return self.checkable and not self.then
+        return self.checkable and self.dated and not self.then
 
 
 def gap_services(gap, services, graph, date):
@@ -255,16 +262,19 @@ def gap_services(gap, services, graph, date):
 
 
 def check_stated_gaps(*, as_of, services=None, graph=None):
-    """Each gap a document states (up to ``as_of``), with what the data computes then and on ``as_of``."""
+    """Each gap a document states (up to ``as_of``, and any from undated documents), with what the data computes
+    then and on ``as_of``."""
     graph = graph or AreaGraph.load()
     services = services if services is not None else load_services()
     gaps = (
-        StatedGap.objects.filter(as_of__lte=as_of).select_related("document").prefetch_related("areas", "risk_levels")
+        StatedGap.objects.filter(Q(as_of__lte=as_of) | Q(as_of__isnull=True))
+        .select_related("document")
+        .prefetch_related("areas", "risk_levels")
     )
     checks = []
     for gap in gaps:
         checkable = bool(gap.tier or gap.risk_levels.all() or gap.excludes_criminal_justice)
-        then = gap_services(gap, services, graph, gap.as_of) if checkable else []
+        then = gap_services(gap, services, graph, gap.as_of) if checkable and gap.as_of else []
         now = gap_services(gap, services, graph, as_of) if checkable else []
         checks.append(GapCheck(gap=gap, checkable=checkable, then=then, now=now))
     return checks
@@ -379,9 +389,9 @@ def write_gaps_csv(stream, matrix, checks):
                 ";".join(area.slug for area in gap.areas.all()),
                 ";".join(level.slug for level in gap.risk_levels.all()),
                 gap.tier,
-                gap.as_of.isoformat(),
+                gap.as_of.isoformat() if gap.as_of else "",
                 gap.statement,
-                ("yes" if check.agrees else "no") if check.checkable else "not checkable",
+                ("yes" if check.agrees else "no" if check.dated else "undated") if check.checkable else "not checkable",
                 f"{gap.document.title}, {gap.section}: {gap.quote}",
             ]
         )

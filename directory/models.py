@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -68,6 +69,22 @@ class Document(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+def shown_to_its_precision(date):
+    """A date as precise as the directory's convention lets it claim.
+
+    Where a document gives only a year or a month, the date is stored as its first day (as for
+    ``Document.published``), so 1 January shows as the year and the 1st of a month as the month:
+    "2016", not "1 January 2016".
+    """
+    if date is None:
+        return ""
+    if date.month == 1 and date.day == 1:
+        return str(date.year)
+    if date.day == 1:
+        return date_format(date, "F Y")
+    return date_format(date, "j F Y")
 
 
 class Sourced(models.Model):
@@ -141,6 +158,12 @@ class Tier(models.TextChoices):
     SEXUAL_VIOLENCE = "sexual_violence", _("Sexual violence")
     PARTNER_SUPPORT = "partner_support", _("Partner and family support")
     MULTI_AGENCY_PANEL = "multi_agency_panel", _("Multi-agency panel")
+    NOT_STATED = "not_stated", _("Tier not stated")
+
+    @classmethod
+    def stated(cls):
+        """The tiers a document gives; "not stated" is never read as one of them."""
+        return [tier for tier in cls if tier != cls.NOT_STATED]
 
     @classmethod
     def rank(cls, value):
@@ -399,6 +422,10 @@ class ServiceQuerySet(models.QuerySet):
             "citations__document",
             "status_events__document",
             "availability_notes__document",
+            models.Prefetch(
+                "disagreements",
+                queryset=Disagreement.objects.select_related("earlier__document", "later__document"),
+            ),
             "links_out__to_service",
             "links_in__from_service",
             "requirements",
@@ -440,7 +467,12 @@ class Service(models.Model):
     )
     summary = models.CharField(_("summary"), max_length=300, help_text=_("One sentence a practitioner reads first."))
     description = models.TextField(_("description"), blank=True)
-    tier = models.CharField(_("tier"), max_length=32, choices=Tier.choices)
+    tier = models.CharField(
+        _("tier"),
+        max_length=32,
+        choices=Tier.choices,
+        help_text=_("The kind of service as a document gives it; where no document gives one, 'Tier not stated'."),
+    )
     scope = models.CharField(
         _("scope"),
         max_length=16,
@@ -631,6 +663,14 @@ class Service(models.Model):
             points.append(JusticeRequirement(self.justice_requirement).label)
         return points
 
+    @property
+    def start_shown(self):
+        return shown_to_its_precision(self.start_date)
+
+    @property
+    def end_shown(self):
+        return shown_to_its_precision(self.end_date)
+
     def was_operating_on(self, date: datetime.date) -> bool:
         if self.status in (Status.PLANNED, Status.NEVER_ESTABLISHED):
             return False
@@ -807,6 +847,57 @@ class AvailabilityNote(Sourced):
     natural_key.dependencies = ["directory.service", "directory.document"]
 
 
+class DisagreementManager(models.Manager):
+    def get_by_natural_key(self, service_slug, topic):
+        return self.get(service__slug=service_slug, topic=topic)
+
+
+class Disagreement(models.Model):
+    """Two documents that say different things about one service: both kept, each with its date.
+
+    The service page shows both statements ("The 2020 review says …; the 17 November 2023 letter says …")
+    instead of silently picking one.
+    """
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="disagreements", verbose_name=_("service")
+    )
+    topic = models.CharField(
+        _("topic"), max_length=120, help_text=_("What they disagree about, e.g. 'Referral route'.")
+    )
+    earlier = models.ForeignKey(
+        Citation, on_delete=models.CASCADE, related_name="+", verbose_name=_("earlier statement")
+    )
+    later = models.ForeignKey(Citation, on_delete=models.CASCADE, related_name="+", verbose_name=_("later statement"))
+    note = models.TextField(
+        _("editor's note"), blank=True, help_text=_("How the directory reads the two, and what it shows as current.")
+    )
+
+    history = HistoricalRecords()
+    objects = DisagreementManager()
+
+    class Meta:
+        verbose_name = _("disagreement between documents")
+        verbose_name_plural = _("disagreements between documents")
+        ordering = ["service", "topic"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "topic"], name="disagreement_unique_topic"),
+            models.CheckConstraint(
+                condition=~Q(earlier=models.F("later")),
+                name="disagreement_two_statements",
+                violation_error_message=_("A disagreement needs two different statements."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service}: {self.topic}"
+
+    def natural_key(self):
+        return (self.service.slug, self.topic)
+
+    natural_key.dependencies = ["directory.service", "directory.citation"]
+
+
 class LinkKind(models.TextChoices):
     PARTNER_SUPPORT = "partner_support", _("Partner support alongside")
     STEP_UP = "step_up", _("Step up to")
@@ -864,8 +955,14 @@ class ServiceLink(models.Model):
 class GlossaryTerm(Sourced):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     term = models.CharField(_("term"), max_length=60, help_text=_("The abbreviation or term, e.g. 'MARAC'."))
-    meaning = models.CharField(
-        _("meaning"), max_length=300, help_text=_("What it stands for, as the glossary gives it.")
+    meaning = models.TextField(_("meaning"), help_text=_("What it stands for, as the glossary gives it, in full."))
+    editor_note = models.TextField(
+        _("editor's note"),
+        blank=True,
+        help_text=_(
+            "Our own note, shown beside the definition: where the source's definition is wrong, say so and what is "
+            "right, with its source where there is one."
+        ),
     )
 
     history = HistoricalRecords()
@@ -884,6 +981,11 @@ class GlossaryTerm(Sourced):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def link_title(self):
+        """Where the source's definition is wrong, the editor's note's first sentence (shown where it is linked)."""
+        return self.editor_note.split(". ")[0].rstrip(".") + "." if self.editor_note else ""
 
     @property
     def abbreviations(self):
@@ -995,7 +1097,12 @@ class StatedGap(Sourced):
         default=False,
         help_text=_("Tick where the document says the gap is in provision outside the criminal justice system."),
     )
-    as_of = models.DateField(_("as of"), help_text=_("The date the document speaks for."))
+    as_of = models.DateField(
+        _("as of"),
+        null=True,
+        blank=True,
+        help_text=_("The date the document speaks for; blank where the document is undated."),
+    )
 
     history = HistoricalRecords()
     objects = SlugManager()
@@ -1003,7 +1110,7 @@ class StatedGap(Sourced):
     class Meta:
         verbose_name = _("stated gap")
         verbose_name_plural = _("stated gaps")
-        ordering = ["as_of", "slug"]
+        ordering = [models.F("as_of").asc(nulls_last=True), "slug"]
 
     def __str__(self):
         return self.statement

@@ -160,8 +160,12 @@ def nearest_services(queryset, *, area, risk, graph, today):
 
 
 def glossary_index(terms):
-    """``{abbreviation: url}`` for every glossary term."""
-    return {abbreviation: term.get_absolute_url() for term in terms for abbreviation in term.abbreviations}
+    """``{abbreviation: (url, title)}`` for every glossary term; the title carries an editor's correction."""
+    return {
+        abbreviation: (term.get_absolute_url(), term.link_title)
+        for term in terms
+        for abbreviation in term.abbreviations
+    }
 
 
 def link_glossary_terms(text, index):
@@ -179,6 +183,9 @@ def link_glossary_terms(text, index):
         if word in linked:
             return word
         linked.add(word)
-        return format_html('<a class="govuk-link" href="{}"><abbr>{}</abbr></a>', index[word], word)
+        url, title = index[word]
+        if title:
+            return format_html('<a class="govuk-link" href="{}"><abbr title="{}">{}</abbr></a>', url, title, word)
+        return format_html('<a class="govuk-link" href="{}"><abbr>{}</abbr></a>', url, word)
 
     return mark_safe(pattern.sub(link, text))  # noqa: S308 - built from escaped text and format_html

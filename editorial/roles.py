@@ -26,6 +26,7 @@ PROVIDER_VIEWS = {
         "document",
         "risklevel",
         "servicelink",
+        "disagreement",
         "standardsassessment",
         "assessmentitem",
     },

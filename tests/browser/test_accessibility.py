@@ -15,6 +15,8 @@ PUBLIC_PAGES = [
     "/services/?area=atlantis",
     "/services/drive-cwm-taf-morgannwg/",
     "/services/they-matter-cumbria/",
+    "/services/equilibrium-swansea/",
+    "/services/choose2change-north-wales/",
     "/services/they-matter-cumbria/referral-pack/",
     "/find/",
     "/coverage/",

@@ -104,7 +104,8 @@ def test_a_disagreement_between_document_and_data_is_said_plainly(client):
     response = client.get(COVERAGE, {"as_of": "2020-11-01"})
     checks = {check.gap.slug: check for check in response.context["checks"]}
     vale = checks["vale-of-glamorgan-no-programmes-outside-criminal-justice-2020"]
-    # The review speaks of domestic-abuse programmes; the data also holds a Wales-wide sex-offender group.
+    # The review speaks of domestic-abuse programmes; the data also holds the South East Wales sex-offender group
+    # (mapped to Gwent and Cardiff and the Vale, since the area reference has no South East Wales unit).
     assert not vale.agrees
     assert [s.slug for s in vale.then] == ["sex-offender-group-south-east-wales"]
     body = response.content.decode()

@@ -86,10 +86,11 @@ def test_the_dashboard_counts_what_needs_review_and_lists_the_oldest_first(direc
 
 def test_a_provider_editors_dashboard_counts_only_their_services(provider_client):
     response = provider_client.get(reverse("editorial:dashboard"))
-    assert response.context["summary"].total == 2
+    assert response.context["summary"].total == 3
     assert {s.slug for s in response.context["summary"].due} == {
         "they-matter-cumbria",
         "they-matter-partner-support-cumbria",
+        "healthy-relationship-programme-cumbria",
     }
 
 

@@ -12,7 +12,12 @@ from .conftest import OTHER_SERVICE, OWN_SERVICE, change_form_data
 
 pytestmark = pytest.mark.django_db
 
-VICTIM_SUPPORT = {"they-matter-cumbria", "they-matter-partner-support-cumbria"}
+# Turning the Spotlight (Victim Support) runs They Matter, its partner support and the healthy relationship programme.
+VICTIM_SUPPORT = {
+    "they-matter-cumbria",
+    "they-matter-partner-support-cumbria",
+    "healthy-relationship-programme-cumbria",
+}
 
 
 def test_the_data_migration_created_the_three_roles():
