@@ -36,6 +36,7 @@ from .models import (
     Programme,
     RiskLevel,
     Service,
+    ServiceFocus,
     ServiceLink,
     StandardsAssessment,
     StatedGap,
@@ -56,6 +57,13 @@ class CitationInline(ScopedInline, admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+
+class ServiceFocusInline(ScopedInline, admin.TabularInline):
+    model = ServiceFocus
+    extra = 0
+    fields = ["kind", "value", "applies", "document", "section", "quote"]
+    verbose_name = _("who it is for or harm addressed (a missing row means not stated)")
 
 
 class ContactInline(ScopedInline, admin.TabularInline):
@@ -139,6 +147,7 @@ class ServiceAdmin(
     date_hierarchy = "start_date"
     inlines = [
         CitationInline,
+        ServiceFocusInline,
         ContactInline,
         ServicePathwayInline,
         ReferralRequirementInline,
