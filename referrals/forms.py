@@ -63,7 +63,9 @@ class CaseForm(forms.Form):
     harm = unknown_allowed(
         _("What kind of harm?"),
         [*Harm.choices, ("unknown", _("Not known"))],
-        help_text=_("The harm the person causes, or is worried about causing. A service for another harm does not fit."),
+        help_text=_(
+            "The harm the person causes, or is worried about causing. A service for another harm does not fit."
+        ),
     )
     marac = unknown_allowed(_("Has the case been heard at MARAC?"), YES_NO_UNKNOWN)
     justice = unknown_allowed(
