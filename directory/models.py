@@ -454,7 +454,7 @@ class ServiceQuerySet(models.QuerySet):
 
     def for_list_page(self):
         return self.select_related("organisation", "programme").prefetch_related(
-            "risk_levels", "areas", "pathways__pathway", "focus"
+            "risk_levels", "areas", "pathways__pathway", "focus__document"
         )
 
     def for_matcher(self):
