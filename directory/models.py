@@ -723,10 +723,17 @@ class Service(models.Model):
         """The stated yes/no row for ``harm``, or None where the documents do not say."""
         return next((row for row in self.focus_rows(FocusKind.HARM) if row.value == harm), None)
 
-    def harms_stated(self):
-        """``[(harm label, yes or no)]`` for the harms the documents speak to."""
-        rows = {row.value: row.applies for row in self.focus_rows(FocusKind.HARM)}
-        return [(harm.label, rows[harm.value]) for harm in Harm if harm.value in rows]
+    def focus_statements(self, kind):
+        """``[(label, row or None)]`` for every audience or harm: None where the documents do not say."""
+        rows = {row.value: row for row in self.focus_rows(kind)}
+        choices = Audience if kind == FocusKind.AUDIENCE else Harm
+        return [(choice.label, rows.get(choice.value)) for choice in choices]
+
+    def audience_statements(self):
+        return self.focus_statements(FocusKind.AUDIENCE)
+
+    def harm_statements(self):
+        return self.focus_statements(FocusKind.HARM)
 
     def was_operating_on(self, date: datetime.date) -> bool:
         if self.status in (Status.PLANNED, Status.NEVER_ESTABLISHED):
