@@ -191,7 +191,9 @@ class ServiceFilter(django_filters.FilterSet):
         return queryset.for_audience(value)
 
     def filter_harm(self, queryset, name, value):
-        return queryset.addressing(value)
+        # Services stated to work with the harm first, keeping any order already chosen (search rank).
+        queryset = queryset.addressing(value)
+        return queryset.order_by("-harm_stated", *(queryset.query.order_by or Service._meta.ordering))
 
     def filter_status(self, queryset, name, value):
         return queryset

@@ -173,6 +173,9 @@ def test_kind_of_harm_filter_leaves_out_a_stated_no_and_keeps_not_stated(client)
     reasons = dict((s.slug, r) for s, r in response.context["results"])
     assert "Works with sexual harm (source: November 2020)" in reasons["horizon"]
     assert "The sources do not say whether Drive (Cardiff) works with sexual harm" in reasons["drive-cardiff-and-vale"]
+    stated = [slug for slug in slugs if "Works with sexual harm" in " ".join(reasons[slug])]
+    assert slugs[: len(stated)] == stated  # stated first
+    assert "horizon" in stated and "drive-cardiff-and-vale" not in stated
     online = result_slugs(client.get(SEARCH, {"area": "cardiff", "harm": "online_sexual"}))
     assert "i-horizon-cardiff" in online
 
@@ -199,3 +202,11 @@ def test_bad_harm_or_audience_is_a_400(client, params, message):
     response = client.get(SEARCH, params)
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+def test_words_and_kind_of_harm_together_keep_stated_services_first(client):
+    response = client.get(SEARCH, {"q": "offenders", "harm": "sexual", "audience": "all"})
+    assert response.status_code == 200
+    slugs = result_slugs(response)
+    assert "i-horizon-cardiff" not in slugs
+    assert slugs and Service.objects.addressing("sexual").get(slug=slugs[0]).harm_stated
