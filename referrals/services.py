@@ -105,8 +105,8 @@ def harm_reason(service, harm):
 
 
 def _routes_open(service, case):
-    """(usable routes, reasons the others are closed) for this referrer and case."""
-    usable, closed = [], []
+    """(usable routes, reasons the others are closed, how to make contact) for this referrer and case."""
+    usable, closed, contact_note = [], [], None
     for link in service.pathways.all():
         pathway = link.pathway
         if "self" in pathway.referrers:
@@ -114,8 +114,7 @@ def _routes_open(service, case):
             if not actionable:
                 closed.append(note)
                 continue
-            if note:
-                closed.append(note)
+            contact_note = note
         if case["referrer"] not in pathway.referrers:
             if "self" in pathway.referrers:
                 # A professional cannot refer, but can point the person to the service.
@@ -152,7 +151,7 @@ def _routes_open(service, case):
                 closed.append(_("%(route)s needs %(what)s") % {"route": pathway.label, "what": str(label).lower()})
             continue
         usable.append((link, FITS))
-    return usable, closed
+    return usable, closed, contact_note
 
 
 def judge(service, case, *, area_ids):
@@ -239,7 +238,7 @@ def judge(service, case, *, area_ids):
             _("%(service)s may not take people currently misusing drugs or alcohol: check") % {"service": name}
         )
 
-    usable, closed = _routes_open(service, case)
+    usable, closed, contact_note = _routes_open(service, case)
     if not list(service.pathways.all()):
         check.append(_("The documents do not say how to refer to %(service)s") % {"service": name})
     elif not usable:
@@ -253,11 +252,8 @@ def judge(service, case, *, area_ids):
     else:
         routes = sorted({str(link.pathway.label) for link, outcome in usable if outcome == FITS})
         good.append(_("You can refer through: %(routes)s") % {"routes": ", ".join(routes)})
-        note, _actionable = (
-            _no_contact(service) if any("self" in link.pathway.referrers for link, _o in usable) else (None, True)
-        )
-        if note:
-            good.append(note)
+    if usable and contact_note:
+        good.append(contact_note)
 
     if not service.is_operating:
         check.append(
