@@ -37,6 +37,7 @@ from .models import (
     Programme,
     RiskLevel,
     Service,
+    ServiceFocus,
     ServiceLink,
     StandardsAssessment,
     StatedGap,
@@ -57,6 +58,13 @@ class CitationInline(ScopedInline, admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+
+class ServiceFocusInline(ScopedInline, admin.TabularInline):
+    model = ServiceFocus
+    extra = 0
+    fields = ["kind", "value", "applies", "document", "section", "quote"]
+    verbose_name = _("who it is for or harm addressed (a missing row means not stated)")
 
 
 class ContactInline(ScopedInline, admin.TabularInline):
@@ -140,6 +148,7 @@ class ServiceAdmin(
     date_hierarchy = "start_date"
     inlines = [
         CitationInline,
+        ServiceFocusInline,
         ContactInline,
         ServicePathwayInline,
         ReferralRequirementInline,

@@ -12,9 +12,10 @@ from django_filters import fields as filter_fields
 from referrals.models import ReferralPathway
 from regions.models import Area, AreaGraph, AreaKind
 
-from .models import Attendance, Format, RiskLevel, Service, Tier
+from .models import Attendance, Audience, Format, Harm, RiskLevel, Service, Tier
 
 MAX_QUERY_LENGTH = 200
+ALL_AUDIENCES = "all"
 
 
 class GroupedAreaIterator(ModelChoiceIterator):
@@ -68,6 +69,8 @@ class ServiceFilterForm(forms.Form):
             Field.text("q", label_size=Size.SMALL),
             Field.select("area", legend_size=Size.SMALL),
             Field.select("risk", legend_size=Size.SMALL),
+            Field.select("audience", legend_size=Size.SMALL),
+            Field.select("harm", legend_size=Size.SMALL),
             Field.select("route", legend_size=Size.SMALL),
             Field.select("tier", legend_size=Size.SMALL),
             Field.select("format", legend_size=Size.SMALL),
@@ -109,6 +112,22 @@ class ServiceFilter(django_filters.FilterSet):
         empty_label=_("Any route"),
         error_messages={"invalid_choice": _("Choose a referral route from the list")},
     )
+    audience = django_filters.ChoiceFilter(
+        label=_("Who it is for"),
+        choices=[*Audience.choices, (ALL_AUDIENCES, _("Everyone"))],
+        empty_label=_("The person who causes harm (and services whose documents do not say)"),
+        method="filter_audience",
+        help_text=_("Services for partners, children, professionals, multi-agency meetings and helplines are apart."),
+        error_messages={"invalid_choice": _("Choose who the service is for from the list")},
+    )
+    harm = django_filters.ChoiceFilter(
+        label=_("Kind of harm"),
+        choices=Harm.choices,
+        empty_label=_("Any kind of harm"),
+        method="filter_harm",
+        help_text=_("Leaves out services a document says are not for it; keeps those where the documents do not say."),
+        error_messages={"invalid_choice": _("Choose a kind of harm from the list")},
+    )
     tier = django_filters.ChoiceFilter(
         label=_("Kind of service"),
         choices=Tier.choices,
@@ -137,7 +156,7 @@ class ServiceFilter(django_filters.FilterSet):
 
     class Meta:
         model = Service
-        fields = ["q", "area", "risk", "route", "tier", "format", "attendance", "status"]
+        fields = ["q", "area", "risk", "audience", "harm", "route", "tier", "format", "attendance", "status"]
         form = ServiceFilterForm
 
     def __init__(self, data=None, *args, graph=None, today=None, **kwargs):
@@ -149,6 +168,9 @@ class ServiceFilter(django_filters.FilterSet):
         # "Running now" unless the status filter asks for everything.
         if not self.form.cleaned_data.get("status"):
             queryset = queryset.current(self.today)
+        # Services for the person who causes harm unless the audience filter asks for others.
+        if not self.form.cleaned_data.get("audience"):
+            queryset = queryset.for_audience(Audience.PERSON, or_not_stated=True)
         return super().filter_queryset(queryset)
 
     def filter_q(self, queryset, name, value):
@@ -162,6 +184,16 @@ class ServiceFilter(django_filters.FilterSet):
 
     def filter_route(self, queryset, name, value):
         return queryset.filter(pathways__pathway=value)
+
+    def filter_audience(self, queryset, name, value):
+        if value == ALL_AUDIENCES:
+            return queryset
+        return queryset.for_audience(value)
+
+    def filter_harm(self, queryset, name, value):
+        # Services stated to work with the harm first, keeping any order already chosen (search rank).
+        queryset = queryset.addressing(value)
+        return queryset.order_by("-harm_stated", *(queryset.query.order_by or Service._meta.ordering))
 
     def filter_status(self, queryset, name, value):
         return queryset

@@ -256,6 +256,45 @@ class FundingLongevity(models.TextChoices):
         return [cls.ANNUAL, cls.ANNUAL_MOVING_MULTI_YEAR, cls.TIME_LIMITED, cls.SPOT_PURCHASE, cls.STOPPED]
 
 
+class Audience(models.TextChoices):
+    """Who a service is for. Order is the matcher's precedence when a service serves several."""
+
+    MULTI_AGENCY = "multi_agency", _("A multi-agency process (MARAC, MAPPA, MATAC, panels)")
+    HELPLINE = "helpline", _("A helpline")
+    PERSON = "person", _("The person who causes harm")
+    PARTNERS = "partners", _("Partners and ex-partners")
+    CHILDREN = "children", _("Children and families")
+    PROFESSIONALS = "professionals", _("Professionals (training, consultation)")
+
+
+class Harm(models.TextChoices):
+    """The kind of harm a service addresses."""
+
+    INTIMATE_PARTNER = "intimate_partner", _("Intimate-partner abuse")
+    FAMILY = "family", _("Family abuse (including child-to-parent)")
+    SEXUAL = "sexual", _("Sexual harm and offending")
+    ONLINE_SEXUAL = "online_sexual", _("Online sexual offending")
+    STALKING = "stalking", _("Stalking")
+    OWN_THOUGHTS = "own_thoughts", _("Concern about one's own thoughts")
+
+    @property
+    def phrase(self):
+        """The harm as it reads inside a sentence ("works with stalking")."""
+        return {
+            "intimate_partner": _("intimate-partner abuse"),
+            "family": _("family abuse"),
+            "sexual": _("sexual harm"),
+            "online_sexual": _("online sexual offending"),
+            "stalking": _("stalking"),
+            "own_thoughts": _("people worried about their own thoughts"),
+        }[self.value]
+
+
+class FocusKind(models.TextChoices):
+    AUDIENCE = "audience", _("Who it is for")
+    HARM = "harm", _("Harm addressed")
+
+
 # --------------------------------------------------------------------------
 # Providers and programmes
 # --------------------------------------------------------------------------
@@ -358,6 +397,34 @@ class ServiceQuerySet(models.QuerySet):
     def for_risk_level(self, level):
         return self.filter(risk_levels=level)
 
+    def for_audience(self, audience, *, or_not_stated=False):
+        """Services the documents say are for ``audience``.
+
+        With ``or_not_stated``, also services for which no document states any
+        audience: "not stated" is never read as "not for them".
+        """
+        focus = ServiceFocus.objects.filter(service_id=OuterRef("pk"), kind=FocusKind.AUDIENCE)
+        condition = Exists(focus.filter(value=audience, applies=True))
+        if or_not_stated:
+            condition |= ~Exists(focus.filter(applies=True))
+        return self.filter(condition)
+
+    def audience_not_stated(self):
+        """Services for which no document states who they are for."""
+        focus = ServiceFocus.objects.filter(service_id=OuterRef("pk"), kind=FocusKind.AUDIENCE, applies=True)
+        return self.filter(~Exists(focus))
+
+    def addressing(self, harm):
+        """Services that work with ``harm`` or whose documents do not say: all but a stated "no".
+
+        Each service is annotated with ``harm_stated``: True where a document
+        says it works with ``harm``, so pages can put those first.
+        """
+        focus = ServiceFocus.objects.filter(service_id=OuterRef("pk"), kind=FocusKind.HARM, value=harm)
+        return self.annotate(harm_stated=Exists(focus.filter(applies=True))).filter(
+            ~Exists(focus.filter(applies=False))
+        )
+
     def covering(self, area, graph=None):
         """Services that work in ``area``, wholly or in part.
 
@@ -410,7 +477,13 @@ class ServiceQuerySet(models.QuerySet):
 
     def for_list_page(self):
         return self.select_related("organisation", "programme").prefetch_related(
-            "risk_levels", "areas", "pathways__pathway"
+            "risk_levels", "areas", "pathways__pathway", "focus__document"
+        )
+
+    def for_matcher(self):
+        """The list page's data plus contacts and each row's document, for the matcher's reasons."""
+        return self.select_related("organisation", "programme").prefetch_related(
+            "risk_levels", "areas", "pathways__pathway", "focus__document", "contacts"
         )
 
     def for_detail_page(self):
@@ -430,6 +503,7 @@ class ServiceQuerySet(models.QuerySet):
             "links_in__from_service",
             "requirements",
             "assessments__items",
+            "focus__document",
         )
 
     def for_export(self):
@@ -671,6 +745,36 @@ class Service(models.Model):
     def end_shown(self):
         return shown_to_its_precision(self.end_date)
 
+    def focus_rows(self, kind):
+        return [row for row in self.focus.all() if row.kind == kind]
+
+    def stated_audiences(self):
+        """The audiences the documents say this service is for, in the matcher's order."""
+        stated = {row.value for row in self.focus_rows(FocusKind.AUDIENCE) if row.applies}
+        return [audience for audience in Audience if audience.value in stated]
+
+    @property
+    def primary_audience(self):
+        """Where the matcher lists this service: the first stated audience, or '' where none is stated."""
+        audiences = self.stated_audiences()
+        return audiences[0].value if audiences else ""
+
+    def harm_row(self, harm):
+        """The stated yes/no row for ``harm``, or None where the documents do not say."""
+        return next((row for row in self.focus_rows(FocusKind.HARM) if row.value == harm), None)
+
+    def focus_statements(self, kind):
+        """``[(label, row or None)]`` for every audience or harm: None where the documents do not say."""
+        rows = {row.value: row for row in self.focus_rows(kind)}
+        choices = Audience if kind == FocusKind.AUDIENCE else Harm
+        return [(choice.label, rows.get(choice.value)) for choice in choices]
+
+    def audience_statements(self):
+        return self.focus_statements(FocusKind.AUDIENCE)
+
+    def harm_statements(self):
+        return self.focus_statements(FocusKind.HARM)
+
     def was_operating_on(self, date: datetime.date) -> bool:
         if self.status in (Status.PLANNED, Status.NEVER_ESTABLISHED):
             return False
@@ -765,6 +869,60 @@ class Citation(Sourced):
 
     def natural_key(self):
         return (self.service.slug, self.document.slug, self.quote)
+
+    natural_key.dependencies = ["directory.service", "directory.document"]
+
+
+class ServiceFocusManager(models.Manager):
+    def get_by_natural_key(self, service_slug, kind, value):
+        return self.get(service__slug=service_slug, kind=kind, value=value)
+
+
+class ServiceFocus(Sourced):
+    """One cited statement of who a service is for, or of a harm it does or does not address.
+
+    A missing row means the documents do not say: "not stated" is never "no".
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="focus", verbose_name=_("service"))
+    kind = models.CharField(_("kind"), max_length=10, choices=FocusKind.choices)
+    value = models.CharField(
+        _("value"),
+        max_length=20,
+        choices=[*Audience.choices, *Harm.choices],
+        help_text=_("An audience for 'who it is for', a harm for 'harm addressed'."),
+    )
+    applies = models.BooleanField(
+        _("the document says yes"),
+        help_text=_("Ticked: the quote says the service is for this. Unticked: the quote says it is not."),
+    )
+
+    history = HistoricalRecords()
+    objects = ServiceFocusManager()
+
+    class Meta:
+        verbose_name = _("who it is for, harm addressed")
+        verbose_name_plural = _("who it is for, harms addressed")
+        ordering = ["service", "kind", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "kind", "value"],
+                name="service_focus_unique",
+                violation_error_message=_("This service already has a statement for that."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="audience", value__in=Audience.values) | Q(kind="harm", value__in=Harm.values),
+                name="service_focus_value_matches_kind",
+                violation_error_message=_("Choose an audience for 'who it is for' and a harm for 'harm addressed'."),
+            ),
+        ]
+
+    def __str__(self):
+        answer = gettext("yes") if self.applies else gettext("no")
+        return f"{self.service}: {self.get_value_display()} ({answer})"
+
+    def natural_key(self):
+        return (self.service.slug, self.kind, self.value)
 
     natural_key.dependencies = ["directory.service", "directory.document"]
 

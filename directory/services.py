@@ -7,7 +7,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import RiskLevel
+from .models import Harm, RiskLevel
 
 EXPORT_COLUMNS = [
     ("slug", _("slug")),
@@ -97,7 +97,26 @@ def area_reason(service, area, graph):
     return _("Works in part of %(area)s: %(places)s") % {"area": area.name, "places": ", ".join(inside)}
 
 
-def match_reasons(service, *, graph, area=None, risk=None, route=None, query=""):
+def audience_reason(service):
+    """Who the service is for, in plain words; says so where no document states it."""
+    audiences = service.stated_audiences()
+    if not audiences:
+        return _("Who it is for: not stated in the documents")
+    return _("For: %(audiences)s") % {"audiences": "; ".join(str(audience.label) for audience in audiences)}
+
+
+def harm_search_reason(service, harm):
+    phrase = Harm(harm).phrase
+    row = service.harm_row(harm)
+    if row is not None and row.applies:
+        return _("Works with %(harm)s (source: %(date)s)") % {"harm": phrase, "date": row.document.date_text}
+    return _("The sources do not say whether %(service)s works with %(harm)s") % {
+        "service": service.name,
+        "harm": phrase,
+    }
+
+
+def match_reasons(service, *, graph, area=None, risk=None, route=None, query="", harm=""):
     """Plain-words reasons a service is in the results for these filters."""
     reasons = []
     if area is not None:
@@ -108,6 +127,9 @@ def match_reasons(service, *, graph, area=None, risk=None, route=None, query="")
         reasons.append(_("%(route)s accepted") % {"route": route.label})
     if query:
         reasons.append(_("Matches “%(query)s”") % {"query": query})
+    if harm:
+        reasons.append(harm_search_reason(service, harm))
+    reasons.append(audience_reason(service))
     return reasons
 
 
@@ -123,6 +145,7 @@ def explain_results(services, *, graph, chosen):
                 risk=chosen.get("risk"),
                 route=chosen.get("route"),
                 query=chosen.get("q", ""),
+                harm=chosen.get("harm", ""),
             ),
         )
         for service in services

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.filters import AreaChoiceField
-from directory.models import RiskLevel
+from directory.models import Harm, RiskLevel
 from regions.models import Area
 
 from .models import Referrer
@@ -22,9 +22,10 @@ class UnknownAllowedField(forms.ChoiceField):
     """
 
 
-def unknown_allowed(label, choices):
+def unknown_allowed(label, choices, help_text=""):
     return UnknownAllowedField(
         label=label,
+        help_text=help_text,
         choices=choices,
         required=False,
         widget=forms.RadioSelect,
@@ -58,6 +59,13 @@ class CaseForm(forms.Form):
         choices=Referrer.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Select who is referring")},
+    )
+    harm = unknown_allowed(
+        _("What kind of harm?"),
+        [*Harm.choices, ("unknown", _("Not known"))],
+        help_text=_(
+            "The harm the person causes, or is worried about causing. A service for another harm does not fit."
+        ),
     )
     marac = unknown_allowed(_("Has the case been heard at MARAC?"), YES_NO_UNKNOWN)
     justice = unknown_allowed(
@@ -112,6 +120,7 @@ class CaseForm(forms.Form):
                 Field.select("area"),
                 Field.radios("risk", legend_size=Size.SMALL, inline=True),
                 Field.radios("referrer", legend_size=Size.SMALL),
+                Field.radios("harm", legend_size=Size.SMALL),
                 legend=_("The case"),
                 legend_size=Size.MEDIUM,
             ),

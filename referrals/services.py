@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from directory.models import Gender, JusticeRequirement, Relationship, Service
+from directory.models import Audience, FocusKind, Gender, Harm, JusticeRequirement, Relationship, Scope, Service
 from regions.models import AreaGraph
 
 FITS = "fits"
@@ -23,6 +23,16 @@ class Verdict:
     outcome: str
     reasons: tuple = field(default_factory=tuple)
     strength: int = 0  # how many things positively fit; orders "might fit" best first
+    harm_stated: bool = False  # a document says it works with the case's kind of harm
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A service in one of the sections beside the person's own: who it is for, not whether it fits."""
+
+    service: Service
+    reasons: tuple
+    harm_stated: bool = False
 
 
 @dataclass(frozen=True)
@@ -30,13 +40,81 @@ class MatchResult:
     fits: list
     check: list
     no: list
+    partners: list = field(default_factory=list)  # support for the partner and children
+    processes: list = field(default_factory=list)  # multi-agency processes the case may go to
+    helplines: list = field(default_factory=list)
+
+
+# Where the matcher lists a service, by the first audience its documents state.
+PERSON_SECTION = {Audience.PERSON, ""}
+SECTION_OF = {
+    Audience.PARTNERS: "partners",
+    Audience.CHILDREN: "partners",
+    Audience.MULTI_AGENCY: "processes",
+    Audience.HELPLINE: "helplines",
+}
+
+
+def _no_contact(service):
+    """What to say when the person must make contact and no document gives a contact.
+
+    Returns (reason, actionable): with an organisation website the route is
+    still usable through it; with nothing at all the route is not offered.
+    """
+    if list(service.contacts.all()):
+        return None, True
+    organisation = service.organisation
+    if organisation.website:
+        return (
+            _(
+                "No document gives a contact for %(service)s: the person can contact %(organisation)s "
+                "through %(website)s"
+            )
+            % {"service": service.name, "organisation": organisation.name, "website": organisation.website},
+            True,
+        )
+    return (
+        _(
+            "%(service)s takes self-referrals, but no document gives a contact for it, so this route cannot be "
+            "used yet: see what is known on %(organisation)s's page"
+        )
+        % {"service": service.name, "organisation": organisation.name},
+        False,
+    )
+
+
+def harm_reason(service, harm):
+    """(outcome, reason) for the case's kind of harm: FITS when stated yes, NO when stated no, else CHECK."""
+    if harm in ("", "unknown", None):
+        return None, None
+    phrase = Harm(harm).phrase
+    row = service.harm_row(harm)
+    if row is None:
+        return CHECK, _("The sources do not say whether %(service)s works with %(harm)s") % {
+            "service": service.name,
+            "harm": phrase,
+        }
+    date = row.document.date_text or _("undated")
+    if row.applies:
+        return FITS, _("Works with %(harm)s (source: %(date)s)") % {"harm": phrase, "date": date}
+    return NO, _("%(service)s is not for %(harm)s (source: %(date)s)") % {
+        "service": service.name,
+        "harm": phrase,
+        "date": date,
+    }
 
 
 def _routes_open(service, case):
-    """(usable routes, reasons the others are closed) for this referrer and case."""
-    usable, closed = [], []
+    """(usable routes, reasons the others are closed, how to make contact) for this referrer and case."""
+    usable, closed, contact_note = [], [], None
     for link in service.pathways.all():
         pathway = link.pathway
+        if "self" in pathway.referrers:
+            note, actionable = _no_contact(service)
+            if not actionable:
+                closed.append(note)
+                continue
+            contact_note = note
         if case["referrer"] not in pathway.referrers:
             if "self" in pathway.referrers:
                 # A professional cannot refer, but can point the person to the service.
@@ -73,13 +151,18 @@ def _routes_open(service, case):
                 closed.append(_("%(route)s needs %(what)s") % {"route": pathway.label, "what": str(label).lower()})
             continue
         usable.append((link, FITS))
-    return usable, closed
+    return usable, closed, contact_note
 
 
 def judge(service, case, *, area_ids):
     """One service against one case: a :class:`Verdict`."""
     no, check, good = [], [], []
     name = service.name
+
+    if not service.stated_audiences():
+        check.append(_("The sources do not say who %(service)s is for") % {"service": name})
+    harm_outcome, reason = harm_reason(service, case.get("harm"))
+    {FITS: good, CHECK: check, NO: no, None: []}[harm_outcome].append(reason)
 
     levels = list(service.risk_levels.all())
     if levels and case["risk"].pk not in {level.pk for level in levels}:
@@ -155,7 +238,7 @@ def judge(service, case, *, area_ids):
             _("%(service)s may not take people currently misusing drugs or alcohol: check") % {"service": name}
         )
 
-    usable, closed = _routes_open(service, case)
+    usable, closed, contact_note = _routes_open(service, case)
     if not list(service.pathways.all()):
         check.append(_("The documents do not say how to refer to %(service)s") % {"service": name})
     elif not usable:
@@ -169,25 +252,58 @@ def judge(service, case, *, area_ids):
     else:
         routes = sorted({str(link.pathway.label) for link, outcome in usable if outcome == FITS})
         good.append(_("You can refer through: %(routes)s") % {"routes": ", ".join(routes)})
+    if usable and contact_note:
+        good.append(contact_note)
 
     if not service.is_operating:
         check.append(
             _("%(service)s is %(status)s") % {"service": name, "status": str(service.get_status_display()).lower()}
         )
 
+    stated = harm_outcome == FITS
     if no:
-        return Verdict(service, NO, tuple(no))
+        return Verdict(service, NO, tuple(no), harm_stated=stated)
     if check:
-        return Verdict(service, CHECK, tuple(good + check), strength=len(good))
-    return Verdict(service, FITS, tuple(good), strength=len(good))
+        return Verdict(service, CHECK, tuple(good + check), strength=len(good), harm_stated=stated)
+    return Verdict(service, FITS, tuple(good), strength=len(good), harm_stated=stated)
+
+
+def _listing(service, case):
+    """A service for one of the other sections, or None where it is for another harm or risk level."""
+    outcome, reason = harm_reason(service, case.get("harm"))
+    if outcome == NO:
+        return None
+    levels = list(service.risk_levels.all())
+    if levels and case["risk"].pk not in {level.pk for level in levels}:
+        return None
+    reasons = [str(audience.label) for audience in service.stated_audiences() if audience != Audience.PROFESSIONALS]
+    if reason:
+        reasons.append(reason)
+    return Listing(service, tuple(reasons), harm_stated=outcome == FITS)
+
+
+def _specific_first(item):
+    """Area-specific before national, stated before not stated, then by name."""
+    service = item.service
+    if item.harm_stated:
+        harm_rank = 0
+    elif any(row.applies for row in service.focus_rows(FocusKind.HARM)):
+        harm_rank = 2  # stated for other harms only: after services whose documents name no harm
+    else:
+        harm_rank = 1
+    return (service.scope != Scope.LOCAL, harm_rank, -getattr(item, "strength", 0), service.name)
 
 
 def match_case(case, *, today, services=None, graph=None):
-    """Sort the services working in or around the case's area into three groups.
+    """Sort the services working in or around the case's area into sections.
 
     ``case`` is the matcher form's cleaned data. Services considered are those
     running on ``today`` that cover the area (wholly or in part): the ones a
-    practitioner there could be pointed to.
+    practitioner there could be pointed to. Services for the person (or whose
+    documents do not say who they are for) are judged: fits, might fit, does
+    not fit. Support for partners and children, multi-agency processes and
+    helplines are listed in their own sections, leaving out those stated to be
+    for another harm; training for professionals is not listed.
     """
     graph = graph or AreaGraph.load()
     area = case["area"]
@@ -196,11 +312,21 @@ def match_case(case, *, today, services=None, graph=None):
     services = (
         services
         if services is not None
-        else (Service.objects.referable().current(today).covering(area, graph=graph).for_list_page())
+        else (Service.objects.referable().current(today).covering(area, graph=graph).for_matcher())
     )
     fits, check, no = [], [], []
+    sections = {"partners": [], "processes": [], "helplines": []}
     for service in services:
-        verdict = judge(service, case, area_ids=area_ids)
-        {FITS: fits, CHECK: check, NO: no}[verdict.outcome].append(verdict)
-    check.sort(key=lambda verdict: (-verdict.strength, verdict.service.name))
-    return MatchResult(fits=fits, check=check, no=no)
+        audience = service.primary_audience
+        if audience in PERSON_SECTION:
+            verdict = judge(service, case, area_ids=area_ids)
+            {FITS: fits, CHECK: check, NO: no}[verdict.outcome].append(verdict)
+        elif audience in SECTION_OF:
+            listing = _listing(service, case)
+            if listing:
+                sections[SECTION_OF[audience]].append(listing)
+    fits.sort(key=_specific_first)
+    check.sort(key=_specific_first)
+    for items in sections.values():
+        items.sort(key=_specific_first)
+    return MatchResult(fits=fits, check=check, no=no, **sections)

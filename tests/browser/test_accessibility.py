@@ -2,6 +2,9 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from .conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +61,30 @@ def test_the_matcher_answer_passes_axe(page):
     assert violations(page) == []
     page.goto("/find/")
     page.get_by_role("button", name="Find services").click()
+    assert violations(page) == []
+
+
+# Radio values, so the same steps work in English and in Welsh.
+MATCHER_ANSWERS = {
+    "cardiff-high-risk": {"risk": "high", "referrer": "probation", "harm": "intimate_partner", "marac": "yes"},
+    "sexual-harm": {"risk": "medium", "referrer": "probation", "harm": "sexual", "justice": "conviction"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("case", sorted(MATCHER_ANSWERS))
+def test_the_sectioned_matcher_answers_pass_axe(page, live_server, language, case):
+    """The answer pages the issue asks about, with every section open, in both languages."""
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto("/find/")
+    page.locator("#id_area").select_option(value="cardiff")
+    for name, value in MATCHER_ANSWERS[case].items():
+        page.locator(f"input[name={name}][value={value}]").check()
+    page.locator("#submit-id-submit, [name=submit]").first.click()
+    expect(page.locator("#partners")).to_be_visible()
+    page.locator("#no summary").click()
+    assert page.locator("html").get_attribute("lang") == language
+    screenshot(page, f"matcher-{case}-{language}")
     assert violations(page) == []
 
 

@@ -30,14 +30,38 @@ def test_practitioner_finds_high_risk_services_in_merthyr_heard_at_marac(page):
     page.get_by_role("button", name="Find services").click()
 
     fits = page.locator("#fits ~ .app-service-card").first
+    expect(page.get_by_role("heading", name="Services for this person")).to_be_visible()
     expect(page.get_by_role("heading", name="Fits")).to_be_visible()
     expect(fits.get_by_role("link", name="Drive (Cwm Taf Morgannwg)", exact=True)).to_be_visible()
+    page.get_by_text(re.compile(r"^Does not fit: \d+ services")).click()
     expect(page.get_by_text("CARA (Cwm Taf Morgannwg) takes standard risk, not high risk")).to_be_visible()
     screenshot(page, "matcher-merthyr-high-marac")
 
     page.get_by_role("link", name="Drive (Cwm Taf Morgannwg)", exact=True).first.click()
     expect(page.get_by_role("heading", name="How to refer", exact=True)).to_be_visible()
     expect(page.get_by_text("Referral only through MARAC discussion").first).to_be_visible()
+
+
+def test_probation_officer_sees_a_cardiff_high_risk_case_in_sections_by_kind_of_harm(page):
+    page.goto("/find/")
+    page.get_by_label("Where does the person live?").select_option(label="Cardiff")
+    page.get_by_role("group", name="Risk level").get_by_label("High risk").check()
+    page.get_by_label("Probation", exact=True).check()
+    page.get_by_role("group", name="What kind of harm?").get_by_label("Intimate-partner abuse").check()
+    page.get_by_role("group", name="Has the case been heard at MARAC?").get_by_label("Yes").check()
+    page.get_by_label("A conviction (court order or licence)").check()
+    page.get_by_role("button", name="Find services").click()
+
+    expect(
+        page.locator("#fits ~ .app-service-card").first.get_by_role("link", name="Drive (Cardiff)", exact=True)
+    ).to_be_visible()
+    partners = page.locator("#partners ~ .app-service-card")
+    expect(partners.get_by_role("link", name=re.compile("^RISE")).first).to_be_visible()
+    expect(page.get_by_role("heading", name="Multi-agency processes this case may go to")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Cardiff MARAC"))).to_be_visible()
+    page.get_by_role("link", name="Helplines").click()
+    expect(page).to_have_url(re.compile("#helplines$"))
+    screenshot(page, "matcher-cardiff-high-intimate-partner")
 
 
 def test_police_officer_finds_cara_for_a_first_offence_conditional_caution_in_gwent(page):
@@ -51,6 +75,7 @@ def test_police_officer_finds_cara_for_a_first_offence_conditional_caution_in_gw
     expect(page.get_by_role("heading", name="Might fit — check")).to_be_visible()
     first_check = page.locator("#check ~ .app-service-card").first
     expect(first_check.get_by_role("link", name="CARA (Gwent)", exact=True)).to_be_visible()
+    page.get_by_text(re.compile(r"^Does not fit: \d+ services")).click()
     expect(page.get_by_text("Building Better Relationships (BBR) is court-ordered on conviction")).to_be_visible()
     screenshot(page, "matcher-gwent-standard-caution")
 

@@ -18,6 +18,7 @@ from directory.models import (
     Document,
     GlossaryTerm,
     Service,
+    ServiceFocus,
     StandardsAssessment,
     StatedGap,
     Status,
@@ -34,7 +35,7 @@ FIXTURES = settings.BASE_DIR / "fixtures"
 
 
 def all_sourced_rows():
-    for model in (Citation, StatusEvent, StatedGap, GlossaryTerm, StandardsAssessment):
+    for model in (Citation, StatusEvent, StatedGap, GlossaryTerm, StandardsAssessment, ServiceFocus):
         yield from model.objects.select_related("document")
 
 
@@ -149,7 +150,17 @@ def test_drive_is_marac_only_in_cwm_taf_morgannwg():
 def test_load_directory_twice_changes_nothing():
     def snapshot():
         rows = {}
-        for model in (Service, Citation, Contact, StatusEvent, ServicePathway, Area, StatedGap, AssessmentItem):
+        for model in (
+            Service,
+            Citation,
+            Contact,
+            StatusEvent,
+            ServicePathway,
+            Area,
+            StatedGap,
+            AssessmentItem,
+            ServiceFocus,
+        ):
             rows[model.__name__] = sorted(map(repr, model.objects.values()))
         rows["service_areas"] = sorted(Service.areas.through.objects.values_list("service_id", "area_id"))
         return rows
@@ -175,3 +186,19 @@ def test_documents_fixture_names_real_files_with_their_metadata():
 def test_nothing_in_the_repository_reads_files_outside_it():
     tracked = [p for p in settings.BASE_DIR.rglob("*.py") if ".venv" not in p.parts and "migrations" not in p.parts]
     assert [str(p) for p in tracked if re.search(r"parent\s*/\s*\"shared\"|\.\./shared", p.read_text())] == []
+
+
+def test_who_each_service_is_for_is_stated_and_cited_unless_no_document_says():
+    not_stated = set(Service.objects.audience_not_stated().values_list("slug", flat=True))
+    # The only services whose documents say nothing of who they serve.
+    assert not_stated == {"domestic-abuse-intervention-hub-online-pilot", "dapo-gwent"}
+    assert ServiceFocus.objects.filter(quote="").count() == 0
+
+
+def test_stated_no_is_kept_apart_from_not_stated():
+    bbr = Service.objects.prefetch_related("focus").get(slug="building-better-relationships")
+    assert bbr.harm_row("family").applies is False
+    assert bbr.harm_row("stalking") is None  # the documents do not say: not a "no"
+    line = Service.objects.prefetch_related("focus").get(slug="mens-advice-line")
+    assert [str(a.label) for a in line.stated_audiences()] == ["A helpline", "Partners and ex-partners"]
+    assert next(r for r in line.focus.all() if r.value == "person").applies is False

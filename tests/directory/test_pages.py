@@ -131,3 +131,12 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
         client.get(reverse("directory:service-export"))
     with django_assert_max_num_queries(10):
         client.get(reverse("regions:area-detail", kwargs={"slug": "q-area"}))
+
+
+def test_the_service_page_shows_who_it_is_for_and_each_harm_as_yes_no_or_not_stated_with_its_quote(client):
+    body = client.get(reverse("directory:service-detail", kwargs={"slug": "i-horizon-cardiff"})).content.decode()
+    assert "Online sexual offending: <strong>yes</strong>" in body
+    assert "Sexual harm and offending: <strong>no</strong>" in body
+    assert 'Stalking: <span class="app-muted">not stated</span>' in body
+    assert "an i-Horizon programme for internet-only offenders" in body
+    assert "The person who causes harm: <strong>yes</strong>" in body

@@ -133,3 +133,80 @@ def test_search_runs_a_fixed_number_of_queries(client, django_assert_max_num_que
         client.get(SEARCH, {"area": "crowded", "risk": "high", "route": "marac", "q": "service"})
     with django_assert_max_num_queries(12):
         client.get(EXPORT, {"area": "crowded", "risk": "high"})
+
+
+def test_by_default_search_shows_services_for_the_person_and_those_whose_documents_do_not_say(client):
+    response = client.get(SEARCH, {"area": "cardiff"})
+    slugs = set(result_slugs(response))
+    assert {"drive-cardiff-and-vale", "clear-cardiff-and-vale"} <= slugs
+    assert not slugs & {"rise-cardiff", "marac-cardiff-and-vale", "iris-cardiff", "mens-advice-line"}
+    unknown = factories.service(areas=[Area.objects.get(slug="cardiff")], name="Nobody says who")
+    response = client.get(SEARCH, {"area": "cardiff"})
+    reasons = dict((s.slug, r) for s, r in response.context["results"])
+    assert "Who it is for: not stated in the documents" in reasons[unknown.slug]
+    assert "For: The person who causes harm" in reasons["drive-cardiff-and-vale"]
+
+
+@pytest.mark.parametrize(
+    ("audience", "present", "absent"),
+    [
+        ("partners", {"rise-cardiff", "drive-idva-rise-cardiff", "dyn-project"}, {"drive-cardiff-and-vale"}),
+        ("multi_agency", {"marac-cardiff-and-vale", "dva-daily-discussions-cardiff"}, {"rise-cardiff"}),
+        ("professionals", {"iris-cardiff", "trusted-professional"}, {"drive-cardiff-and-vale"}),
+        ("helpline", {"mens-advice-line", "stop-it-now-helpline"}, {"marac-cardiff-and-vale"}),
+        ("all", {"rise-cardiff", "drive-cardiff-and-vale", "marac-cardiff-and-vale"}, set()),
+    ],
+)
+def test_who_it_is_for_filter(client, audience, present, absent):
+    response = client.get(SEARCH, {"area": "cardiff", "audience": audience})
+    slugs = {service.slug for service in response.context["page"].paginator.object_list}  # every page
+    assert present <= slugs
+    assert not absent & slugs
+
+
+def test_kind_of_harm_filter_leaves_out_a_stated_no_and_keeps_not_stated(client):
+    """Review 2020: i-Horizon is 'for internet-only offenders'; Horizon 'convicted of a sexual offence'."""
+    response = client.get(SEARCH, {"area": "cardiff", "harm": "sexual"})
+    slugs = result_slugs(response)
+    assert "i-horizon-cardiff" not in slugs
+    assert slugs.index("horizon") >= 0 and "drive-cardiff-and-vale" in slugs
+    reasons = dict((s.slug, r) for s, r in response.context["results"])
+    assert "Works with sexual harm (source: November 2020)" in reasons["horizon"]
+    assert "The sources do not say whether Drive (Cardiff) works with sexual harm" in reasons["drive-cardiff-and-vale"]
+    stated = [slug for slug in slugs if "Works with sexual harm" in " ".join(reasons[slug])]
+    assert slugs[: len(stated)] == stated  # stated first
+    assert "horizon" in stated and "drive-cardiff-and-vale" not in stated
+    online = result_slugs(client.get(SEARCH, {"area": "cardiff", "harm": "online_sexual"}))
+    assert "i-horizon-cardiff" in online
+
+
+def test_harm_and_audience_filters_survive_in_shareable_urls_and_export(client):
+    params = {"area": "busy-harm-town", "harm": "stalking", "audience": "all"}
+    area = factories.area("busy-harm-town")
+    for _ in range(25):
+        factories.service(areas=[area])
+    response = client.get(SEARCH, params)
+    assert 'href="?area=busy-harm-town&amp;harm=stalking&amp;audience=all&amp;page=2"' in response.content.decode()
+    rows = list(csv.DictReader(io.StringIO(client.get(EXPORT, params).content.decode())))
+    assert len(rows) == 25
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"harm": "arson"}, "Choose a kind of harm from the list"),
+        ({"audience": "cats"}, "Choose who the service is for from the list"),
+    ],
+)
+def test_bad_harm_or_audience_is_a_400(client, params, message):
+    response = client.get(SEARCH, params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_words_and_kind_of_harm_together_keep_stated_services_first(client):
+    response = client.get(SEARCH, {"q": "offenders", "harm": "sexual", "audience": "all"})
+    assert response.status_code == 200
+    slugs = result_slugs(response)
+    assert "i-horizon-cardiff" not in slugs
+    assert slugs and Service.objects.addressing("sexual").get(slug=slugs[0]).harm_stated

@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from directory.models import RiskLevel, Service
+from directory.models import Contact, Document, RiskLevel, Service, ServiceFocus
 from referrals.services import CHECK, FITS, NO, match_case
 from regions.models import Area
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -123,9 +124,30 @@ def test_answers_are_not_stored_or_cached(client):
     assert writes == []
 
 
+MATCHER_QUERIES = 15
+
+
 def test_matcher_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
-        post(client, area="cardiff", risk="high", marac="yes")
+    with django_assert_max_num_queries(MATCHER_QUERIES):
+        response = post(client, area="cardiff", risk="high", marac="yes", harm="intimate_partner")
+    assert "Drive (Cardiff)" in response.content.decode()
+
+
+def test_matcher_queries_do_not_grow_with_many_services(client, django_assert_max_num_queries):
+    cardiff, high = Area.objects.get(slug="cardiff"), RiskLevel.objects.get(slug="high")
+    document = Document.objects.get(slug="cardiff-vale-review-2020")
+    for n in range(40):
+        extra = factories.service(areas=[cardiff], risk_levels=[high], name=f"Extra service {n}")
+        audience = ["person", "partners", "multi_agency", "helpline"][n % 4]
+        for kind, value in (("audience", audience), ("harm", "intimate_partner")):
+            ServiceFocus.objects.create(
+                service=extra, kind=kind, value=value, applies=True, document=document, section="1", quote=f"q{n}"
+            )
+        Contact.objects.create(service=extra, kind="email", value=f"extra{n}@example.org")
+    with django_assert_max_num_queries(MATCHER_QUERIES):
+        response = post(client, area="cardiff", risk="high", marac="yes", harm="intimate_partner")
+    body = response.content.decode()
+    assert "Extra service 0" in body and "Extra service 39" in body
 
 
 def test_referral_pack_follows_the_providers_form(client):
@@ -135,3 +157,120 @@ def test_referral_pack_follows_the_providers_form(client):
     assert "Client consent" in body
     assert body.index("Client consent") < body.index("Reason for referral")
     assert client.get(reverse("referrals:referral-pack", kwargs={"slug": "nope"})).status_code == 404
+
+
+def sections(response):
+    result = response.context["result"]
+    return {
+        name: [item.service.slug for item in getattr(result, name)]
+        for name in ("fits", "check", "no", "partners", "processes", "helplines")
+    }
+
+
+VICTIM_SERVICES = {"rise-cardiff", "drive-idva-rise-cardiff", "dyn-project", "path-idva-cardiff"}
+PROCESSES = {"marac-cardiff-and-vale", "dva-daily-discussions-cardiff", "mappa-wales", "wisdom"}
+TRAINING = {"iris-cardiff", "trusted-professional", "ask-me"}
+
+
+def test_cardiff_high_risk_puts_the_persons_own_services_first_and_victim_services_in_their_own_section(client):
+    """Review 2020, 4.4 and 5.6: Drive takes high-harm cases through MARAC; RISE, the Drive IDVA,
+    Dyn and PATH support victims; MARAC and the daily discussions are victim-focused meetings."""
+    response = post(
+        client,
+        area="cardiff",
+        risk="high",
+        marac="yes",
+        referrer="probation",
+        justice="conviction",
+        harm="intimate_partner",
+        children="yes",
+    )
+    found = sections(response)
+    assert found["fits"] == ["drive-cardiff-and-vale", "building-better-relationships"]
+    own = set(found["fits"]) | set(found["check"]) | set(found["no"])
+    assert not own & (VICTIM_SERVICES | PROCESSES | TRAINING | {"mens-advice-line", "stop-it-now-helpline"})
+    assert VICTIM_SERVICES <= set(found["partners"])
+    assert PROCESSES <= set(found["processes"])
+    assert set(found["helplines"]) == {"mens-advice-line", "stop-it-now-helpline"}
+    assert found["helplines"][0] == "mens-advice-line"  # it states intimate-partner abuse; Stop It Now does not
+    assert not TRAINING & set().union(*found.values())
+    body = response.content.decode()
+    assert body.index('id="person"') < body.index("Drive (Cardiff)") < body.index('id="partners"')
+    assert body.index('id="partners"') < body.index("RISE (Recovery") < body.index('id="processes"')
+
+
+def test_the_harm_type_can_exclude_every_service_that_otherwise_fits(client):
+    """2023 letter: 'BBR is for adult men convicted of an Intimate Partner Violence (IPV) offence.'
+    For family abuse in Newport, the one service that otherwise fits is not for it."""
+    case = dict(
+        area="newport",
+        risk="high",
+        referrer="probation",
+        justice="conviction",
+        relationship="unknown",
+        marac="no",
+    )
+    before = sections(post(client, **case, harm="unknown"))
+    assert before["fits"] == ["building-better-relationships"]
+    response = post(client, **case, harm="family")
+    after = sections(response)
+    assert after["fits"] == []
+    assert set(before["fits"]) <= set(after["no"])
+    reasons = groups(response)[NO]["building-better-relationships"]
+    assert "Building Better Relationships (BBR) is not for family abuse (source: 17 November 2023)" in reasons
+    assert "No service running now fits every answer" in response.content.decode()
+
+
+def test_a_service_for_a_different_harm_does_not_fit_and_not_stated_only_might_fit(client):
+    """Review 2020, 4.8.1: i-Horizon is 'for internet-only offenders'; Horizon for men 'convicted of a
+    sexual offence'; Drive works with 'DVA perpetrators' and the documents say nothing of sexual harm."""
+    response = post(client, area="cardiff", risk="medium", referrer="probation", justice="conviction", harm="sexual")
+    found = groups(response)
+    assert "i-Horizon (Cardiff) is not for sexual harm (source: November 2020)" in found[NO]["i-horizon-cardiff"]
+    assert "Works with sexual harm (source: November 2020)" in found[CHECK]["horizon"]
+    online = groups(
+        post(client, area="cardiff", risk="medium", referrer="probation", justice="conviction", harm="online_sexual")
+    )
+    assert "i-horizon-cardiff" not in online[NO]
+    assert (
+        "The sources do not say whether Building Better Relationships (BBR) works with online sexual offending"
+        in online[CHECK]["building-better-relationships"]
+    )
+
+
+def test_a_person_worried_about_their_own_thoughts_is_pointed_to_the_services_that_say_so(client):
+    """Review 2020, 4.8.3-4.8.4: StopSO takes 'people who fear they may offend'; Stop It Now! is for
+    'those worried about their own sexual thoughts'."""
+    response = post(client, area="cardiff", risk="medium", referrer="self", justice="none", harm="own_thoughts")
+    found = sections(response)
+    assert found["fits"] == []
+    assert found["check"][0] == "sex-offender-group-south-east-wales"  # local and stated: first
+    assert "stopso" in found["check"]  # stated, but national: after the local services
+    assert found["helplines"][0] == "stop-it-now-helpline"
+    assert "drive-cardiff-and-vale" in found["no"]
+
+
+def test_harm_not_known_changes_nothing_and_bad_harm_is_a_400(client):
+    assert groups(post(client, area="merthyr-tydfil", risk="high", marac="yes", harm="unknown"))[FITS]
+    response = post(client, area="cardiff", risk="high", harm="arson")
+    assert response.status_code == 400
+    assert "Choose one of the answers given" in response.content.decode()
+
+
+def test_a_self_referral_route_with_no_contact_is_not_offered(client):
+    """2023 letter: Re-provide takes 'Self-referrals'; no document gives a contact for it or its provider."""
+    reasons = groups(post(client, area="cardiff", risk="standard", referrer="self", justice="none"))[NO][
+        "re-provide-south-wales"
+    ]
+    assert any("no document gives a contact for it, so this route cannot be used yet" in r for r in reasons)
+
+
+def test_a_self_referral_route_with_only_an_organisation_website_names_it(client):
+    """Review 2020: 'CLEAR is the specialist service in Cardiff and is delivered by Respect.'"""
+    reasons = groups(post(client, area="cardiff", risk="standard", referrer="self", justice="none"))[FITS][
+        "clear-cardiff-and-vale"
+    ]
+    assert (
+        "No document gives a contact for CLEAR (Change that Lasts Early Awareness Raising), Cardiff: the person "
+        "can contact Respect through https://www.respect.uk.net/" in reasons
+    )
