@@ -74,9 +74,33 @@ def page_schema(item_component):
     return envelope
 
 
+def filter_values():
+    """The values the search page's choice-of-row filters accept (slugs), for the document's enums."""
+    from directory.models import RiskLevel
+    from referrals.models import ReferralPathway
+    from regions.models import Area
+
+    return {
+        "risk": list(RiskLevel.objects.values_list("slug", flat=True)),
+        "route": list(ReferralPathway.objects.values_list("slug", flat=True)),
+        "area": list(Area.objects.values_list("slug", flat=True)),
+    }
+
+
 def add_components(result, generator, request, public):
-    """drf-spectacular post-processing hook: the official schemas as components of our document."""
+    """drf-spectacular post-processing hook: the official schemas as components of our document,
+    and the exact values and lengths the search page's filters accept."""
+    from directory.filters import MAX_QUERY_LENGTH
+
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     for name in COMPONENTS:
         schemas[name] = openapi_component(name)
+    values = filter_values()
+    for item in result.get("paths", {}).values():
+        for parameter in item.get("get", {}).get("parameters", []):
+            name, schema = parameter["name"], parameter["schema"]
+            if name in values:
+                schema["enum"] = values[name]
+            elif name in ("q", "text", "search"):
+                schema |= {"maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00]*$"}
     return result

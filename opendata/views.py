@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.exceptions import NotFound, ValidationError
@@ -16,7 +18,7 @@ from directory.models import Organisation
 
 from . import oruk, queries, schemas, taxonomies
 from .filters import OpenReferralServiceFilter
-from .pagination import OpenReferralPagination
+from .pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, OpenReferralPagination
 
 
 class OpenDataThrottle(AnonRateThrottle):
@@ -61,19 +63,17 @@ class ShapeForm(forms.Form):
         required=False, choices=CHOICES, error_messages={"invalid_choice": _("Give minimal as true or false")}
     )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("full") == "true" and data.get("minimal") == "true":
-            raise forms.ValidationError(_("Ask for full or minimal, not both"))
-        return data
-
 
 PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page number of paginated result (from 1)."),
-    OpenApiParameter("per_page", int, description="Number of results in a page (1 to 200, default 50)."),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 10**9}, description="Page number (from 1)."),
+    OpenApiParameter(
+        "per_page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        description=f"Number of results in a page (1 to {MAX_PER_PAGE}, default {DEFAULT_PER_PAGE}).",
+    ),
 ]
 SHAPE_PARAMETERS = [
-    OpenApiParameter("full", str, enum=["true", "false"], description="Fully nested services."),
+    OpenApiParameter("full", str, enum=["true", "false"], description="Fully nested services (wins over minimal)."),
     OpenApiParameter("minimal", str, enum=["true", "false"], description="Just id, name, status and last_modified."),
 ]
 
@@ -104,7 +104,18 @@ class ApiInfo(OpenReferralView):
         )
 
 
+class ListSchema(AutoSchema):
+    """Documents the FilterSet's parameters (drf-spectacular does so only for list views).
+
+    The response is one page envelope (declared in ``extend_schema``), not an array.
+    """
+
+    def get_filter_backends(self):
+        return getattr(self.view, "filter_backends", [])
+
+
 class ServiceList(OpenReferralView):
+    schema = ListSchema()
     filter_backends = [DjangoFilterBackend]
     filterset_class = OpenReferralServiceFilter
 
@@ -172,9 +183,7 @@ class OrganisationList(OpenReferralView):
 
 
 class OrganisationDetail(OpenReferralView):
-    @extend_schema(
-        operation_id="getOrganizationById", responses={200: one("OrukOrganization"), 404: ERROR, 429: ERROR}
-    )
+    @extend_schema(operation_id="getOrganizationById", responses={200: one("OrukOrganization"), 404: ERROR, 429: ERROR})
     def get(self, request, id):
         pk = queries.pk_for_public_id(queries.organisations(), "organisation", id)
         if pk is None:
@@ -210,7 +219,10 @@ class TermFilterForm(forms.Form):
 class TaxonomyTermList(OpenReferralView):
     @extend_schema(
         operation_id="getPaginatedListOfTaxonomyTerms",
-        parameters=[*PAGE_PARAMETERS, OpenApiParameter("taxonomy_id", str, description="Terms of this taxonomy only.")],
+        parameters=[
+            *PAGE_PARAMETERS,
+            OpenApiParameter("taxonomy_id", OpenApiTypes.UUID, description="Terms of this taxonomy only."),
+        ],
         responses={200: schemas.page_schema("OrukTaxonomyTerm"), **ERRORS},
     )
     def get(self, request):

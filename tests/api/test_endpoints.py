@@ -196,3 +196,35 @@ def test_requests_are_throttled_per_client(client, settings):
     finally:
         OpenDataThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     assert codes == [200, 200, 200, 429]
+
+
+def test_our_openapi_document_describes_every_endpoint_with_the_official_schemas(client):
+    response = client.get(API + "/openapi.json")
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    assert sorted(document["paths"]) == [
+        "/api/oruk/",
+        "/api/oruk/organizations",
+        "/api/oruk/organizations/{id}",
+        "/api/oruk/service_at_locations",
+        "/api/oruk/service_at_locations/{id}",
+        "/api/oruk/services",
+        "/api/oruk/services/{id}",
+        "/api/oruk/taxonomies",
+        "/api/oruk/taxonomies/{id}",
+        "/api/oruk/taxonomy_terms",
+        "/api/oruk/taxonomy_terms/{id}",
+    ]
+    services = document["paths"]["/api/oruk/services"]["get"]
+    parameters = {p["name"]: p["schema"] for p in services["parameters"]}
+    assert {"page", "per_page", "text", "taxonomy_term_id", "taxonomy_id", "modified_after", "full", "minimal"} <= set(
+        parameters
+    )
+    assert parameters["risk"]["enum"] == ["standard", "medium", "high"]
+    page = services["responses"]["200"]["content"]["application/json"]["schema"]
+    assert page["properties"]["contents"]["items"] == {"$ref": "#/components/schemas/OrukServiceListItem"}
+    detail = document["paths"]["/api/oruk/services/{id}"]["get"]["responses"]["200"]
+    assert detail["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/OrukService"}
+    assert document["components"]["schemas"]["OrukService"]["required"] == ["id", "name", "status"]
