@@ -220,6 +220,15 @@ SPECTACULAR_SETTINGS = {
 }
 # The address published as each entry's assurer (never an editor's own); omitted when blank.
 OPEN_DATA_CONTACT_EMAIL = os.environ.get("DJANGO_OPEN_DATA_CONTACT_EMAIL", "")
+# The licence the directory's own data is published under (the quotes remain their publishers').
+OPEN_DATA_LICENCE = {
+    "name": os.environ.get("DJANGO_OPEN_DATA_LICENCE_NAME", "OGL-UK-3.0"),
+    "title": os.environ.get("DJANGO_OPEN_DATA_LICENCE_TITLE", "Open Government Licence v3.0"),
+    "path": os.environ.get(
+        "DJANGO_OPEN_DATA_LICENCE_URL",
+        "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    ),
+}
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

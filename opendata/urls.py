@@ -7,6 +7,7 @@ app_name = "opendata"
 urlpatterns = [
     path("api/oruk/", views.ApiInfo.as_view(), name="api-info"),
     path("api/oruk/openapi.json", views.OpenApiDocument.as_view(), name="openapi"),
+    path("api/oruk/datapackage.zip", views.DataPackage.as_view(), name="datapackage"),
     path("api/oruk/services", views.ServiceList.as_view(), name="service-list"),
     path("api/oruk/services/<str:id>", views.ServiceDetail.as_view(), name="service-detail"),
     path("api/oruk/service_at_locations", views.ServiceAtLocationList.as_view(), name="service-at-location-list"),

@@ -1,6 +1,7 @@
 """The read-only Open Referral UK 3.0 API: public, no key, throttled, open to any origin."""
 
 from django import forms
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -16,7 +17,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from directory.models import Organisation
 
-from . import oruk, queries, schemas, taxonomies
+from . import oruk, package, queries, schemas, taxonomies
 from .filters import OpenReferralServiceFilter
 from .pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, OpenReferralPagination
 
@@ -245,6 +246,18 @@ class TaxonomyTermDetail(OpenReferralView):
         if term is None:
             raise NotFound(_("No taxonomy term has this id."))
         return Response(oruk.taxonomy_term(term))
+
+
+class DataPackage(OpenReferralView):
+    @extend_schema(
+        operation_id="getDataPackage",
+        responses={(200, "application/zip"): OpenApiTypes.BINARY, 429: ERROR},
+        description="Every published service as the profile's tabular data package (datapackage.json and CSVs).",
+    )
+    def get(self, request):
+        response = HttpResponse(package.build_zip(queries.services(full=True)), content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="datapackage.zip"'
+        return response
 
 
 class OpenApiDocument(SpectacularJSONAPIView):

@@ -206,6 +206,7 @@ def test_our_openapi_document_describes_every_endpoint_with_the_official_schemas
     assert document["openapi"].startswith("3.")
     assert sorted(document["paths"]) == [
         "/api/oruk/",
+        "/api/oruk/datapackage.zip",
         "/api/oruk/organizations",
         "/api/oruk/organizations/{id}",
         "/api/oruk/service_at_locations",
