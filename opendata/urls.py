@@ -22,4 +22,5 @@ urlpatterns = [
     path("api/oruk/taxonomies/<str:id>", views.TaxonomyDetail.as_view(), name="taxonomy-detail"),
     path("api/oruk/taxonomy_terms", views.TaxonomyTermList.as_view(), name="taxonomy-term-list"),
     path("api/oruk/taxonomy_terms/<str:id>", views.TaxonomyTermDetail.as_view(), name="taxonomy-term-detail"),
+    path("open-data/", views.open_data_page, name="open-data"),
 ]

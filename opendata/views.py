@@ -1,7 +1,9 @@
 """The read-only Open Referral UK 3.0 API: public, no key, throttled, open to any origin."""
 
 from django import forms
+from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -269,3 +271,15 @@ class OpenApiDocument(SpectacularJSONAPIView):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Access-Control-Allow-Origin"] = "*"
         return response
+
+
+def open_data_page(request):
+    """What the directory publishes, under which licence, and how to use the API."""
+    example = (
+        f"{reverse('opendata:service-list')}?area=cardiff&taxonomy_term_id={taxonomies.stable_id('risk-level', 'high')}"
+    )
+    return render(
+        request,
+        "opendata/open_data.html",
+        {"dimensions": taxonomies.DIMENSIONS, "licence": settings.OPEN_DATA_LICENCE, "example_url": example},
+    )

@@ -14,7 +14,10 @@ export DJANGO_DEBUG=1 DATABASE_URL="sqlite:///$WORK/db.sqlite3" DJANGO_OPEN_DATA
 .venv/bin/python manage.py runserver "127.0.0.1:$PORT" --noreload >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-.venv/bin/schemathesis run "http://127.0.0.1:$PORT/api/oruk/openapi.json" \
+VENV="$PWD/.venv"
+# From the scratch directory, so schemathesis's own state stays out of the repository.
+cd "$WORK"
+"$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/api/oruk/openapi.json" \
   --wait-for-schema 30 \
   --checks all \
   --exclude-checks negative_data_rejection \
