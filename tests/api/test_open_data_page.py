@@ -12,7 +12,7 @@ def test_the_page_in_english(client, django_assert_max_num_queries):
         response = client.get("/open-data/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     for text in [
-        "<h1 class=\"govuk-heading-xl\">Open data</h1>",
+        '<h1 class="govuk-heading-xl">Open data</h1>',
         "Open Government Licence v3.0",
         'href="/api/oruk/services"',
         'href="/api/oruk/openapi.json"',
