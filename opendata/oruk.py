@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import ContactKind, Status
+from directory.models import Availability, ContactKind, Status
 
 from .taxonomies import DIMENSIONS, in_language, stable_id
 
@@ -75,15 +75,12 @@ def taxonomy(dimension, terms=None):
     return data
 
 
-def organisation_summary(organisation):
-    return _drop_empty(
-        {
-            "id": organisation_id(organisation),
-            "name": organisation.name,
-            "description": organisation.description,
-            "website": web_address(organisation.website),
-        }
-    ) | {"description": organisation.description}
+def organisation_summary(organisation, request=None):
+    # The profile requires a description, even an empty one.
+    data = {"id": organisation_id(organisation), "name": organisation.name, "description": organisation.description}
+    if organisation.website:
+        data["website"] = web_address(organisation.website)
+    return data
 
 
 def _contacts(service):
@@ -104,8 +101,31 @@ def assurance(service):
     return data
 
 
+def latest_availability(service):
+    """The newest thing said about taking referrals (notes are ordered newest first), or ``None``."""
+    return next(iter(service.availability_notes.all()), None)
+
+
+def oruk_status(service):
+    """Ours in Open Referral's four words; a running service whose latest note says referrals are paused is
+    ``temporarily closed``."""
+    note = latest_availability(service)
+    if service.status in Status.operating() and note and note.state == Availability.PAUSED:
+        return "temporarily closed"
+    return ORUK_STATUS[service.status]
+
+
+def alert(service):
+    """The latest word on taking referrals, with the date it was said (never a claim without its date)."""
+    note = latest_availability(service)
+    if note is None:
+        return None
+    text = f"{note.get_state_display()} ({_('said on %(date)s') % {'date': note.said_on.isoformat()}})"
+    return f"{text}: {note.wait}" if note.wait else text
+
+
 def service_minimal(service, request=None):
-    data = {"id": service_id(service), "name": service.name, "status": ORUK_STATUS[service.status]}
+    data = {"id": service_id(service), "name": service.name, "status": oruk_status(service)}
     if getattr(service, "last_modified", None):
         data["last_modified"] = service.last_modified.isoformat()
     return data
@@ -122,6 +142,7 @@ def service_summary(service, request=None):
         "url": website.href if website else None,
         "email": email.value if email else None,
         "accreditations": accreditation,
+        "alert": alert(service),
         "minimum_age": service.min_age,
         "maximum_age": service.max_age,
         "organization": organisation_summary(service.organisation),
@@ -216,7 +237,6 @@ def citations(service):
 
 def service_full(service, request=None):
     """The fully nested service (the profile's ``service`` shape) with the directory's extensions."""
-    sid = service_id(service)
     data = service_summary(service, request) | {
         "service_areas": service_areas(service),
         "contacts": contacts(service),
@@ -227,7 +247,6 @@ def service_full(service, request=None):
     }
     web = reverse("directory:service-detail", kwargs={"slug": service.slug})
     data["directory_url"] = request.build_absolute_uri(web) if request else web
-    data["id"] = sid
     return data
 
 

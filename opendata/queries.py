@@ -18,7 +18,7 @@ def services(full=False):
     queryset = (
         Service.objects.referable()
         .select_related("organisation", "programme")
-        .prefetch_related("contacts")
+        .prefetch_related("contacts", "availability_notes")
         .annotate(last_modified=last_modified())
     )
     if full:

@@ -229,3 +229,27 @@ def test_our_openapi_document_describes_every_endpoint_with_the_official_schemas
     detail = document["paths"]["/api/oruk/services/{id}"]["get"]["responses"]["200"]
     assert detail["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/OrukService"}
     assert document["components"]["schemas"]["OrukService"]["required"] == ["id", "name", "status"]
+
+
+def test_paused_referrals_are_temporarily_closed_with_the_date_in_the_alert(client, profile):
+    import datetime
+
+    from directory.models import AvailabilityNote, Document
+
+    service = Service.objects.referable().filter(status="active").first()
+    AvailabilityNote.objects.create(
+        service=service,
+        state="paused",
+        said_on=datetime.date(2030, 1, 2),
+        document=Document.objects.first(),
+        section="1",
+        quote="paused",
+    )
+    data = get(client, f"/services/{stable_id('service', service.slug)}")
+    profile.check("compiled/service.json", data)
+    assert data["status"] == "temporarily closed"
+    assert data["alert"] == "Referrals paused (said on 2030-01-02)"
+    listed = get(client, "/services", minimal="true", per_page=200)["contents"]
+    assert {"id": data["id"], "status": "temporarily closed"}.items() <= next(
+        item for item in listed if item["id"] == data["id"]
+    ).items()
