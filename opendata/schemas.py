@@ -87,6 +87,20 @@ def filter_values():
     }
 
 
+def example_ids():
+    """A real id for each kind of row, so that clients (and schemathesis) can try the detail endpoints."""
+    from directory.models import Service
+
+    from . import oruk, taxonomies
+
+    service = Service.objects.referable().select_related("organisation").order_by("slug").first()
+    dimension = taxonomies.DIMENSIONS[0]
+    examples = {"taxonomies": dimension.id, "taxonomy_terms": dimension.terms()[0].id if dimension.terms() else None}
+    if service:
+        examples |= {"services": oruk.service_id(service), "organizations": oruk.organisation_id(service.organisation)}
+    return {kind: value for kind, value in examples.items() if value}
+
+
 def add_components(result, generator, request, public):
     """drf-spectacular post-processing hook: the official schemas as components of our document,
     and the exact values and lengths the search page's filters accept."""
@@ -96,8 +110,12 @@ def add_components(result, generator, request, public):
     for name in COMPONENTS:
         schemas[name] = openapi_component(name)
     values = filter_values()
-    for item in result.get("paths", {}).values():
+    examples = example_ids()
+    for path, item in result.get("paths", {}).items():
         for parameter in item.get("get", {}).get("parameters", []):
+            if parameter["in"] == "path" and path.rsplit("/", 2)[-2] in examples:
+                parameter["example"] = examples[path.rsplit("/", 2)[-2]]
+                continue
             name, schema = parameter["name"], parameter["schema"]
             if name in values:
                 schema["enum"] = values[name]

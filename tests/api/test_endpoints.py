@@ -253,3 +253,10 @@ def test_paused_referrals_are_temporarily_closed_with_the_date_in_the_alert(clie
     assert {"id": data["id"], "status": "temporarily closed"}.items() <= next(
         item for item in listed if item["id"] == data["id"]
     ).items()
+
+
+def test_the_document_gives_a_real_id_for_each_detail_endpoint(client):
+    document = client.get(API + "/openapi.json").json()
+    for path in ["services", "organizations", "taxonomies", "taxonomy_terms"]:
+        (parameter,) = document["paths"][f"/api/oruk/{path}/{{id}}"]["get"]["parameters"]
+        assert client.get(f"{API}/{path}/{parameter['example']}").status_code == 200, path
