@@ -50,10 +50,13 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
     "regions",
     "directory",
     "referrals",
     "editorial",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +226,45 @@ EDITORIAL_REPORT_WINDOW = int(os.environ.get("DJANGO_REPORT_WINDOW", str(60 * 10
 # and roll back whole if any row fails validation.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# Open data: the read-only Open Referral UK API (Django REST Framework). Public and
+# keyless, so throttled per client address through the default cache.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"open_data": os.environ.get("DJANGO_OPEN_DATA_RATE", "120/minute")},
+    "UNAUTHENTICATED_USER": None,
+    # "format" is the search page's filter (one-to-one, group...), not a renderer choice.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Perpetrator services directory: Open Referral UK 3.0 API",
+    "DESCRIPTION": (
+        "Read-only, public, no key. Services a practitioner in the directory's areas can refer to, "
+        "in the Open Referral UK 3.0 profile, with the directory's dimensions as taxonomies."
+    ),
+    "VERSION": "3.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/oruk",
+    # The document lists the areas, risk levels and routes the filters accept, so building it
+    # needs the database; tests/api and schemathesis check it instead of `check --deploy`.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "opendata.schemas.add_components"],
+}
+# The address published as each entry's assurer (never an editor's own); omitted when blank.
+OPEN_DATA_CONTACT_EMAIL = os.environ.get("DJANGO_OPEN_DATA_CONTACT_EMAIL", "")
+# The licence the directory's own data is published under (the quotes remain their publishers').
+OPEN_DATA_LICENCE = {
+    "name": os.environ.get("DJANGO_OPEN_DATA_LICENCE_NAME", "OGL-UK-3.0"),
+    "title": os.environ.get("DJANGO_OPEN_DATA_LICENCE_TITLE", "Open Government Licence v3.0"),
+    "path": os.environ.get(
+        "DJANGO_OPEN_DATA_LICENCE_URL",
+        "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    ),
+}
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("areas/", include("regions.urls")),
+    path("", include("opendata.urls")),
     path("", include("referrals.urls")),
     path("", include("directory.urls")),
 ]

@@ -81,6 +81,9 @@ class ServiceFilterForm(forms.Form):
 
 
 class ServiceFilter(django_filters.FilterSet):
+    # The search page shows services running now unless ``status=all``; the open data API lists every status.
+    running_now_by_default = True
+
     q = django_filters.CharFilter(
         label=_("Words to search for"),
         method="filter_q",
@@ -166,7 +169,7 @@ class ServiceFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         # "Running now" unless the status filter asks for everything.
-        if not self.form.cleaned_data.get("status"):
+        if self.running_now_by_default and not self.form.cleaned_data.get("status"):
             queryset = queryset.current(self.today)
         # Services for the person who causes harm unless the audience filter asks for others.
         if not self.form.cleaned_data.get("audience"):

@@ -1,0 +1,135 @@
+"""ORUK in: pending changes only; approving one makes it live with history; a broken feed changes nothing."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from directory.models import Organisation, Service
+from editorial.models import PendingChange, ReviewState
+from editorial.services import approve_change
+from tests.api.conftest import REFERENCE
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = REFERENCE / "examples"
+
+
+def counts():
+    return Service.objects.count(), Organisation.objects.count(), PendingChange.objects.count()
+
+
+def test_a_dry_run_changes_nothing(capsys):
+    before = counts()
+    call_command("import_oruk", str(EXAMPLES / "service_full.json"), "--tier", "early_intervention")
+    assert counts() == before
+    out = capsys.readouterr().out
+    assert "new service: Community Counselling" in out
+    assert "Not mapped: service area" in out
+    assert "Dry run: 1 pending changes would be made" in out
+
+
+@pytest.mark.parametrize("example", ["service_full.json", "service_list.json"])
+def test_the_reference_examples_become_pending_changes_only(example):
+    services = Service.objects.count()
+    call_command("import_oruk", str(EXAMPLES / example), "--tier", "early_intervention", "--apply")
+    change = PendingChange.objects.get()
+    assert change.state == ReviewState.PENDING and change.service is None
+    assert change.proposal["fields"]["name"] == "Community Counselling"
+    assert Service.objects.count() == services
+    assert not Service.objects.filter(name="Community Counselling").exists()
+
+
+def test_approving_an_imported_change_makes_it_live_with_history(admin_user):
+    call_command("import_oruk", str(EXAMPLES / "service_full.json"), "--tier", "early_intervention", "--apply")
+    service = approve_change(PendingChange.objects.get(), reviewer=admin_user)
+    assert service.name == "Community Counselling"
+    assert service.status == "active" and service.tier == "early_intervention"
+    assert (service.min_age, service.max_age) == (12, 100)
+    assert service.organisation.name == "Example Organization Inc."
+    assert sorted(service.contacts.values_list("kind", "value")) == [
+        ("email", "email@example.com"),
+        ("website", "http://example.com/counselling"),
+    ]
+    assert service.history.count() >= 1
+
+
+@pytest.mark.parametrize(
+    "feed,message",
+    [
+        ("not json", "not JSON"),
+        (json.dumps([{"id": "ac148810-d857-441c-9679-408f346de14b", "name": "No status"}]), "'status' is a required"),
+        (json.dumps([{"id": "x", "name": "Bad id", "status": "active"}]), "is not a 'uuid'"),
+        (
+            json.dumps(
+                [
+                    {
+                        "id": "ac148810-d857-441c-9679-408f346de14b",
+                        "name": "Fine",
+                        "status": "active",
+                        "organization": {
+                            "id": "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610",
+                            "name": "Org",
+                            "description": "",
+                        },
+                    },
+                    {
+                        "id": "ac148810-d857-441c-9679-408f346de14c",
+                        "name": "Paused",
+                        "status": "temporarily closed",
+                        "organization": {
+                            "id": "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610",
+                            "name": "Org",
+                            "description": "",
+                        },
+                    },
+                ]
+            ),
+            "status 'temporarily closed' has no equivalent here",
+        ),
+        (
+            json.dumps(
+                [
+                    {
+                        "id": "ac148810-d857-441c-9679-408f346de14b",
+                        "name": "No tier",
+                        "status": "active",
+                        "organization": {
+                            "id": "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610",
+                            "name": "Org",
+                            "description": "",
+                        },
+                    }
+                ]
+            ),
+            "no tier",
+        ),
+    ],
+)
+def test_a_broken_feed_changes_nothing_and_says_why(tmp_path, feed, message):
+    path = tmp_path / "feed.json"
+    path.write_text(feed)
+    before = counts()
+    tier = [] if "No tier" in feed else ["--tier", "prevention"]
+    with pytest.raises(CommandError) as error:
+        call_command("import_oruk", str(path), "--apply", *tier)
+    assert message in str(error.value)
+    assert counts() == before
+
+
+def test_export_then_import_changes_nothing(client, tmp_path, capsys):
+    contents = []
+    page = 1
+    while True:
+        data = client.get("/api/oruk/services", {"full": "true", "per_page": 50, "page": page}).json()
+        contents += data["contents"]
+        if data["last_page"]:
+            break
+        page += 1
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(contents))
+    before = counts()
+    call_command("import_oruk", str(path), "--apply")
+    out = capsys.readouterr().out
+    assert counts() == before, out
+    assert out.count("unchanged: ") == Service.objects.referable().count()
