@@ -82,6 +82,8 @@ class ServiceFilterForm(forms.Form):
 
 class ServiceFilter(django_filters.FilterSet):
     # The search page shows services running now unless ``status=all``; the open data API lists every status.
+    # The search page lists services for the person who causes harm unless asked for others.
+    person_by_default = True
     running_now_by_default = True
 
     q = django_filters.CharFilter(
@@ -172,7 +174,7 @@ class ServiceFilter(django_filters.FilterSet):
         if self.running_now_by_default and not self.form.cleaned_data.get("status"):
             queryset = queryset.current(self.today)
         # Services for the person who causes harm unless the audience filter asks for others.
-        if not self.form.cleaned_data.get("audience"):
+        if self.person_by_default and not self.form.cleaned_data.get("audience"):
             queryset = queryset.for_audience(Audience.PERSON, or_not_stated=True)
         return super().filter_queryset(queryset)
 

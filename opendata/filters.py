@@ -12,11 +12,12 @@ class OpenReferralServiceFilter(ServiceFilter):
     """Every search page filter, plus ``text``/``search``, taxonomy terms and ``modified_after``; combined with AND.
 
     Unlike the search page, the API lists services whatever their status (the
-    Open Referral status says which are running), so ``running_now_by_default``
-    is off.
+    Open Referral status says which are running), and whoever they are for (the
+    audience taxonomy says), so ``running_now_by_default`` and ``person_by_default`` are off.
     """
 
     running_now_by_default = False
+    person_by_default = False
 
     text = django_filters.CharFilter(label=_("Words to search for"), method="filter_q", max_length=MAX_QUERY_LENGTH)
     search = django_filters.CharFilter(

@@ -22,7 +22,9 @@ def services(full=False):
         .annotate(last_modified=last_modified())
     )
     if full:
-        queryset = queryset.prefetch_related("risk_levels", "areas", "pathways__pathway", "citations__document")
+        queryset = queryset.prefetch_related(
+            "risk_levels", "areas", "pathways__pathway", "citations__document", "focus"
+        )
     return queryset.order_by("name", "slug")
 
 

@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Attendance, Format, RiskLevel, Status, Tier
+from directory.models import Attendance, Audience, FocusKind, Format, Harm, RiskLevel, Status, Tier
 from referrals.models import ReferralPathway
 
 # The namespace of every id the directory publishes (uuid5 of the directory's name).
@@ -70,6 +70,7 @@ class Dimension:
     choices: type[TextChoices] | None = None
     model: Any = None
     service_objects: Any = None  # service -> the related rows (from prefetched data)
+    any_filter: dict | None = None  # the lookup for "carries any term", where ``lookup`` alone cannot say
 
     @property
     def id(self):
@@ -82,6 +83,8 @@ class Dimension:
 
     def terms_of(self, service):
         """The terms ``service`` carries; none where the documents do not say."""
+        if self.choices is not None and self.service_objects is not None:
+            return [Term(self, value, self.choices(value).label) for value in self.service_objects(service)]
         if self.choices is not None:
             value = getattr(service, self.lookup)
             return [Term(self, value, self.choices(value).label)] if value else []
@@ -95,6 +98,8 @@ class Dimension:
 
     def filter_any(self, queryset):
         """Services carrying any term of this taxonomy."""
+        if self.any_filter is not None:
+            return queryset.filter(**self.any_filter).distinct()
         if self.choices is not None:
             return queryset.exclude(**{self.lookup: ""})
         return queryset.filter(**{f"{self.lookup}__isnull": False}).distinct()
@@ -142,6 +147,33 @@ DIMENSIONS = [
         lookup="attendance",
         filter_name="attendance",
         choices=Attendance,
+    ),
+    Dimension(
+        slug="audience",
+        name=_("Who it is for"),
+        description=_(
+            "Who the documents say a service is for. A service with no term here is one whose documents do not say."
+        ),
+        lookup="focus__value",
+        filter_name="audience",
+        choices=Audience,
+        service_objects=lambda service: [value.value for value in service.stated_audiences()],
+        any_filter={"focus__kind": FocusKind.AUDIENCE, "focus__applies": True},
+    ),
+    Dimension(
+        slug="harm",
+        name=_("Kind of harm"),
+        description=_(
+            "The kinds of harm the documents say a service works with. No term means the documents do not say;"
+            " a filter by a term also returns services whose documents do not say, after those that do."
+        ),
+        lookup="focus__value",
+        filter_name="harm",
+        choices=Harm,
+        service_objects=lambda service: [
+            value for value in Harm.values if (row := service.harm_row(value)) is not None and row.applies
+        ],
+        any_filter={"focus__kind": FocusKind.HARM, "focus__applies": True},
     ),
     Dimension(
         slug="service-status",

@@ -76,5 +76,5 @@ def test_tables_hold_every_published_service_and_their_keys_resolve(package, cli
 def test_the_package_runs_fixed_queries(client, django_assert_max_num_queries, extra):
     add_services(extra)
     # The services and their eight prefetches, and the two vocabularies kept in tables.
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert client.get("/api/oruk/datapackage.zip").status_code == 200

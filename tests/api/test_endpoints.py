@@ -128,6 +128,8 @@ def test_taxonomies_and_terms(client, profile):
         "Kind of service",
         "Format",
         "Attendance",
+        "Who it is for",
+        "Kind of harm",
         "Service status",
     ]
     for item in page["contents"]:

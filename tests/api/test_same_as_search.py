@@ -2,6 +2,7 @@
 
 import pytest
 
+from directory.filters import ALL_AUDIENCES
 from directory.models import Service
 from opendata.oruk import service_id
 from opendata.taxonomies import stable_id
@@ -17,7 +18,8 @@ def api_slugs(client, **params):
 
 
 def search_page_slugs(client, **params):
-    response = client.get("/services/", {"status": "all", **params})
+    # The API lists every status and every audience unless asked; the search page is asked the same.
+    response = client.get("/services/", {"status": "all", "audience": ALL_AUDIENCES, **params})
     assert response.status_code == 200
     return sorted(service.slug for service in response.context["page"].paginator.object_list)
 
@@ -37,6 +39,8 @@ def search_page_slugs(client, **params):
             {"q": "children", "risk": "medium"},
         ),
         ({"area": "cardiff", "text": "group"}, {"area": "cardiff", "q": "group"}),
+        ({"taxonomy_term_id": stable_id("audience", "partners")}, {"audience": "partners"}),
+        ({"taxonomy_term_id": stable_id("harm", "sexual")}, {"harm": "sexual"}),
     ],
 )
 def test_the_api_answers_as_the_search_page_does(client, api, page):
