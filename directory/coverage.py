@@ -147,6 +147,11 @@ class Matrix:
     def rows(self):
         return [row for group in self.groups for row in group.rows]
 
+    @property
+    def column_count(self):
+        """The table's columns: the council, one per risk level and one per kind of service."""
+        return 1 + len(self.risk_levels) + len(self.tiers)
+
 
 def load_services():
     """Every referable service with what coverage needs, in a fixed number of queries."""

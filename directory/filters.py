@@ -209,3 +209,26 @@ class ServiceFilter(django_filters.FilterSet):
         if not self.is_bound or not self.form.is_valid():
             return {}
         return {key: value for key, value in self.form.cleaned_data.items() if value not in (None, "")}
+
+    @property
+    def summary(self):
+        """The filters in force as short labels in the form's order, for the one-line summary above results.
+
+        The status is always named ("Running now" unless planned and decommissioned are included).
+        """
+        chosen = self.chosen
+        labels = []
+        for name in self.Meta.fields:
+            field = self.form.fields[name]
+            if name not in chosen:
+                if name == "status":
+                    labels.append(str(field.empty_label))
+                continue
+            value = chosen[name]
+            if name == "q":
+                labels.append(f"“{value}”")
+            elif hasattr(field, "label_from_instance"):
+                labels.append(str(field.label_from_instance(value)))
+            else:
+                labels.append(str(dict(field.choices)[value]))
+        return labels

@@ -17,4 +17,18 @@ document.addEventListener(
   true,
 );
 
+// "Filter results" (the MoJ filter pattern): on small screens the answer comes first and the filter
+// panel opens on request. It starts open when a filter has a mistake to fix. Without JavaScript the
+// control stays hidden and the whole form is shown.
+for (const toggle of document.querySelectorAll(".app-filter-toggle")) {
+  const panel = document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!panel) continue;
+  const setOpen = (open) => {
+    toggle.setAttribute("aria-expanded", String(open));
+    panel.classList.toggle("app-filter-panel--closed", !open);
+  };
+  setOpen(panel.querySelector(".govuk-form-group--error") !== null);
+  toggle.addEventListener("click", () => setOpen(toggle.getAttribute("aria-expanded") !== "true"));
+}
+
 initAll();

@@ -140,6 +140,15 @@ def test_grouping_follows_the_commissioners_choice(client):
     assert sorted(r.area.slug for r in cardiff_group.rows) == ["cardiff", "vale-of-glamorgan"]
 
 
+def test_each_group_heading_spans_the_whole_matrix_row(client):
+    response = client.get(COVERAGE)
+    matrix = response.context["matrix"]
+    assert matrix.column_count == 1 + len(matrix.risk_levels) + len(list(Tier)) > 4
+    html = response.content.decode()
+    assert f'<th scope="rowgroup" colspan="{matrix.column_count}"' in html
+    assert 'colspan="1"' not in html
+
+
 def test_the_map_has_a_tile_for_each_welsh_council_with_its_gaps_in_words(client):
     response = client.get(COVERAGE, {"as_of": "2020-11-01", "criminal_justice": "exclude"})
     tiles = response.context["tiles"]

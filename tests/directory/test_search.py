@@ -210,3 +210,50 @@ def test_words_and_kind_of_harm_together_keep_stated_services_first(client):
     slugs = result_slugs(response)
     assert "i-horizon-cardiff" not in slugs
     assert slugs and Service.objects.addressing("sexual").get(slug=slugs[0]).harm_stated
+
+
+def test_the_filters_in_force_are_summarised_in_one_line_in_the_forms_order(client):
+    response = client.get(
+        SEARCH,
+        {
+            "attendance": "voluntary",
+            "q": "drive",
+            "area": "merthyr-tydfil",
+            "risk": "high",
+            "route": "police",
+            "tier": "high_harm",
+            "format": "group",
+            "status": "all",
+        },
+    )
+    assert response.context["filter"].summary == [
+        "“drive”",
+        "Merthyr Tydfil",
+        "High risk",
+        "Police only",
+        "High harm",
+        "Group",
+        "Voluntary",
+        "Include planned and decommissioned",
+    ]
+    response = client.get(SEARCH, {"area": "merthyr-tydfil", "risk": "high"})
+    assert response.context["filter"].summary == ["Merthyr Tydfil", "High risk", "Running now"]
+    assert client.get(SEARCH).context["filter"].summary == ["Running now"]
+
+
+def test_the_summary_and_filter_control_come_before_the_results_and_the_full_form_is_there(client):
+    response = client.get(SEARCH, {"area": "merthyr-tydfil", "risk": "high"})
+    html = response.content.decode()
+    assert "Merthyr Tydfil · High risk · Running now" in html
+    summary = html.index("Merthyr Tydfil · High risk · Running now")
+    toggle = html.index('aria-controls="filters"')
+    panel = html.index('id="filters"')
+    results = html.index('id="results"')
+    assert summary < toggle < panel < results
+    assert 'id="id_q"' in html[panel:results]  # without JavaScript the whole form is there
+
+
+def test_a_search_with_a_mistake_has_no_summary_line(client):
+    response = client.get(SEARCH, {"risk": "extreme"})
+    assert response.status_code == 400
+    assert "app-filter-summary" not in response.content.decode()

@@ -98,6 +98,23 @@ def test_a_professional_is_told_to_point_the_person_to_a_self_referral_service(c
     assert "StopSO takes self-referrals: the person must contact it themselves" in found[CHECK]["stopso"]
 
 
+def test_the_answer_comes_first_and_the_answered_questions_fold_away_above_the_lists(client):
+    body = post(client, area="merthyr-tydfil", risk="high").content.decode()
+    verdict = body.index("Services for high risk in Merthyr Tydfil")
+    details = body.index('<details class="govuk-details app-change-answers')
+    fits = body.index('id="fits"')
+    assert verdict < details < body.index('name="area"') < body.index("</details>") < fits
+    assert body.count(f'action="{MATCHER}"') == 1  # the questions appear once
+    assert '<option value="merthyr-tydfil" selected>' in body
+
+
+def test_the_questions_are_open_when_there_is_no_answer_yet(client):
+    for response in (client.get(MATCHER), client.post(MATCHER, {"area": "cardiff"})):
+        body = response.content.decode()
+        assert "app-change-answers" not in body
+        assert 'name="area"' in body
+
+
 def test_missing_answers_get_a_400_with_instructions(client):
     response = client.post(MATCHER, {"area": "cardiff"})
     assert response.status_code == 400
