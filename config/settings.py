@@ -132,6 +132,14 @@ AXES_ENABLE_ADMIN = False
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("cy", _("Cymraeg"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Nothing lasts on a shared device: the language cookie ends with the browser session
+# (Django's default age), is sent only to this site and is not readable by scripts.
+LANGUAGE_COOKIE_AGE = None
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+# The CSRF cookie (set only on pages with a form: the matcher, report a problem, admin)
+# also ends with the browser session instead of lasting a year.
+CSRF_COOKIE_AGE = None
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -199,6 +207,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 LOGGING = {
     "version": 1,

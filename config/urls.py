@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .language import switch_language
+
 urlpatterns = [
     # Before the admin: the review queue, dashboard and undo live under /admin/.
     path("", include("editorial.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # A link, not a form: no CSRF cookie on public pages (see config/language.py).
+    path("i18n/setlang/", switch_language, name="set_language"),
     path("areas/", include("regions.urls")),
     path("", include("referrals.urls")),
     path("", include("directory.urls")),
