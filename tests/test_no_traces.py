@@ -1,5 +1,7 @@
 """Nothing lasts on a shared device: no persistent cookie on any public page for an anonymous visitor."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -80,3 +82,33 @@ def test_an_unknown_language_changes_nothing(client):
     response = client.get(reverse("set_language"), {"language": "xx", "next": "/glossary/"})
     assert response["Location"] == "/glossary/"
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+POLICY = (
+    "accelerometer=(), browsing-topics=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/find/", "/services/export.csv", "/no-such-page/", "/admin/login/", "/static/css/app.css"]
+)
+def test_every_response_refuses_device_features(client, path):
+    assert client.get(path)["Permissions-Policy"] == POLICY
+
+
+def test_the_browser_is_asked_not_to_remember_search_words_or_ages(client):
+    search = client.get("/services/").content.decode()
+    matcher = client.get("/find/").content.decode()
+    assert re.search(r'<input type="text" name="q"[^>]* autocomplete="off"', search)
+    assert re.search(r'<input type="number" name="age"[^>]* autocomplete="off"', matcher)
+    assert search.count('autocomplete="off"') == 1
+    assert matcher.count('autocomplete="off"') == 1
+
+
+def test_the_search_box_asks_for_no_names(client):
+    body = client.get("/services/").content.decode()
+    assert "Do not type anyone's name: the words you search for appear in the web address." in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    body = client.get("/services/").content.decode()
+    assert "Peidiwch â theipio enw neb" in body
