@@ -15,13 +15,13 @@ from django.utils.translation import check_for_language
 from django.views.decorators.http import require_http_methods
 
 
-def safe_next(request, next_url):
-    """``next_url`` when it is a path on this site, otherwise the home page."""
+def safe_next(request, next_url, default=None):
+    """``next_url`` when it is a path on this site, otherwise ``default`` (the home page)."""
     if next_url and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return next_url
-    return reverse("directory:service-list")
+    return default or reverse("directory:service-list")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -50,10 +50,14 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "regions",
     "directory",
     "referrals",
     "editorial",
+    "twofactor",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor sign-in: django-otp marks a session verified; staff who are not are sent to verify or enrol.
+    "django_otp.middleware.OTPMiddleware",
+    "twofactor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -129,6 +136,10 @@ AXES_LOCKOUT_TEMPLATE = "editorial/locked_out.html"
 # Lockouts are cleared with `manage.py axes_reset_username NAME`; axes' own admin
 # pages are read-only and would be the only admin pages that cannot add.
 AXES_ENABLE_ADMIN = False
+
+# Two-factor sign-in (django-otp): every staff account adds an authenticator app (TOTP)
+# and gets ten single-use recovery codes. A lost phone: `manage.py reset_two_factor NAME`.
+OTP_TOTP_ISSUER = "Perpetrator services directory"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("cy", _("Cymraeg"))]

@@ -6,6 +6,7 @@ from .language import switch_language
 urlpatterns = [
     # Before the admin: the review queue, dashboard and undo live under /admin/.
     path("", include("editorial.urls")),
+    path("admin/two-factor/", include("twofactor.urls")),
     path("admin/", admin.site.urls),
     # A link, not a form: no CSRF cookie on public pages (see config/language.py).
     path("i18n/setlang/", switch_language, name="set_language"),
