@@ -140,6 +140,8 @@ AXES_ENABLE_ADMIN = False
 # Two-factor sign-in (django-otp): every staff account adds an authenticator app (TOTP)
 # and gets ten single-use recovery codes. A lost phone: `manage.py reset_two_factor NAME`.
 OTP_TOTP_ISSUER = "Perpetrator services directory"
+# A superuser can remove a device in admin but never read its secret or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("cy", _("Cymraeg"))]

@@ -21,8 +21,14 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         admin = reverse("admin:index")
-        exempt = (reverse("admin:login"), reverse("admin:logout"), reverse("twofactor:verify")[: -len("verify/")])
-        if request.path.startswith(admin) and not request.path.startswith(exempt):
+        exempt = (
+            reverse("admin:login"),
+            reverse("admin:logout"),
+            reverse("twofactor:setup"),
+            reverse("twofactor:verify"),
+            reverse("twofactor:recovery-codes"),
+        )
+        if request.path.startswith(admin) and request.path not in exempt:
             user = request.user
             if user.is_authenticated and user.is_staff and not user.is_verified():
                 name = "twofactor:verify" if services.has_authenticator(user) else "twofactor:setup"

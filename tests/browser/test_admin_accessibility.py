@@ -2,10 +2,8 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import expect
 
-from tests.auth import authenticator_for, code_for
-
+from .conftest import log_in
 from .test_accessibility import violations
 
 pytestmark = pytest.mark.browser
@@ -14,16 +12,11 @@ PASSWORD = "correct horse battery staple"
 
 
 def test_admin_login_list_filter_and_change_pages_pass_axe(page):
-    device = authenticator_for(get_user_model().objects.create_superuser("admin", "admin@example.org", PASSWORD))
+    get_user_model().objects.create_superuser("admin", "admin@example.org", PASSWORD)
     found = {}
     page.goto("/admin/login/")
     found["login"] = violations(page)
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Code").fill(code_for(device))
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    log_in(page, "admin", PASSWORD)
     for path in [
         "/admin/",
         "/admin/directory/service/",

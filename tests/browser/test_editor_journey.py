@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from directory.models import Organisation
 from editorial.models import EditorProfile
 from editorial.roles import DIRECTORY_ADMIN, PROVIDER_EDITOR
-from tests.auth import authenticator_for, code_for
 
+from .conftest import log_in as sign_in
 from .conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -25,19 +25,11 @@ def make_user(username, role, organisation=None):
     user.groups.add(Group.objects.get(name=role))
     if organisation:
         EditorProfile.objects.create(user=user, organisation=organisation)
-    authenticator_for(user)  # enrolled already (enrolment has its own journey)
     return user
 
 
 def log_in(page, username):
-    page.goto("/admin/login/?next=/admin/")
-    page.get_by_label("Username:").fill(username)
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Enter your sign-in code")).to_be_visible()
-    page.get_by_label("Code").fill(code_for(authenticator_for(User.objects.get(username=username))))
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    sign_in(page, username, PASSWORD)
 
 
 def test_provider_editor_updates_a_phone_number_and_an_admin_approves_it(page):
