@@ -52,21 +52,29 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "regions",
     "directory",
     "referrals",
     "editorial",
     "opendata",
+    "twofactor",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor sign-in: django-otp marks a session verified; staff who are not are sent to verify or enrol.
+    "django_otp.middleware.OTPMiddleware",
+    "twofactor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -165,9 +173,23 @@ AXES_CLIENT_IP_CALLABLE = "editorial.network.client_address"
 AXES_DISABLE_ACCESS_LOG = True
 LOGIN_RECORD_DAYS = int(os.environ.get("DJANGO_LOGIN_RECORD_DAYS", "30"))
 
+# Two-factor sign-in (django-otp): every staff account adds an authenticator app (TOTP)
+# and gets ten single-use recovery codes. A lost phone: `manage.py reset_two_factor NAME`.
+OTP_TOTP_ISSUER = "Perpetrator services directory"
+# A superuser can remove a device in admin but never read its secret or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("cy", _("Cymraeg"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Nothing lasts on a shared device: the language cookie ends with the browser session
+# (Django's default age), is sent only to this site and is not readable by scripts.
+LANGUAGE_COOKIE_AGE = None
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+# The CSRF cookie (set only on pages with a form: the matcher, report a problem, admin)
+# also ends with the browser session instead of lasting a year.
+CSRF_COOKIE_AGE = None
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -206,6 +228,19 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Device features no page needs, refused on every response (Permissions-Policy header).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -276,6 +311,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import health
+from config.language import switch_language
 
 urlpatterns = [
     # For the load balancer: this process answers / it can reach the database and cache.
@@ -9,8 +10,10 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     # Before the admin: the review queue, dashboard and undo live under /admin/.
     path("", include("editorial.urls")),
+    path("admin/two-factor/", include("twofactor.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # A link, not a form: no CSRF cookie on public pages (see config/language.py).
+    path("i18n/setlang/", switch_language, name="set_language"),
     path("areas/", include("regions.urls")),
     path("", include("opendata.urls")),
     path("", include("referrals.urls")),

@@ -90,7 +90,12 @@ class ServiceFilter(django_filters.FilterSet):
         label=_("Words to search for"),
         method="filter_q",
         max_length=MAX_QUERY_LENGTH,
-        help_text=_("For example a service, a provider or a need, such as 'Drive' or 'stalking'."),
+        # The words travel in the address; the browser's form history is not to keep them too.
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "For example a service, a provider or a need, such as 'Drive' or 'stalking'. "
+            "Do not type anyone's name: the words you search for appear in the web address."
+        ),
     )
     area = AreaFilter(
         label=_("Area"),

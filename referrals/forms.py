@@ -86,6 +86,8 @@ class CaseForm(forms.Form):
         required=False,
         min_value=10,
         max_value=110,
+        # Nothing about the case stays on the device, not even in the browser's form history.
+        widget=forms.NumberInput(attrs={"autocomplete": "off"}),
         help_text=_("In years. Leave blank if not known."),
         error_messages={
             "invalid": _("Enter the age as a number, like 34"),

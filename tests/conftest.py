@@ -19,6 +19,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's superuser client, signed in with the second factor given (the admin requires it)."""
+    from tests.auth import verified_login
+
+    return verified_login(client, admin_user)
+
+
+@pytest.fixture
 def today():
     import datetime
 

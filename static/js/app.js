@@ -1,9 +1,15 @@
 // GOV.UK Frontend components (exit this page, error summary, details…).
-import { initAll } from "./govuk-frontend.min.js";
+import { ExitThisPage, initAll } from "./govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 
 // "Leave this site quickly" replaces this page in the history, so Back does not return here.
+function leave(href) {
+  document.body.hidden = true;
+  window.location.replace(href);
+}
+
+// The button (mouse, touch, Enter or Space).
 document.addEventListener(
   "click",
   (event) => {
@@ -11,8 +17,7 @@ document.addEventListener(
     if (!button) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    document.body.hidden = true;
-    window.location.replace(button.href);
+    leave(button.href);
   },
   true,
 );
@@ -30,5 +35,11 @@ for (const toggle of document.querySelectorAll(".app-filter-toggle")) {
   setOpen(panel.querySelector(".govuk-form-group--error") !== null);
   toggle.addEventListener("click", () => setOpen(toggle.getAttribute("aria-expanded") !== "true"));
 }
+
+// The keyboard shortcut (Shift three times): GOV.UK's exitPage() sets location.href,
+// which keeps this page in the history, so it is replaced before the components start.
+ExitThisPage.prototype.exitPage = function exitPage() {
+  leave(this.$button.href);
+};
 
 initAll();

@@ -53,3 +53,24 @@ def screenshot(page, name):
     if SCREENSHOTS:
         os.makedirs(SCREENSHOTS, exist_ok=True)
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+
+def log_in(page, username, password):
+    """Sign in to the admin as a staff user: the password, then a code from their authenticator app.
+
+    The user is given an authenticator if they have none (enrolment has its own journey).
+    """
+    from django.contrib.auth import get_user_model
+    from playwright.sync_api import expect
+
+    from tests.auth import authenticator_for, code_for
+
+    device = authenticator_for(get_user_model().objects.get(username=username))
+    page.goto("/admin/login/?next=/admin/")
+    page.get_by_label("Username:").fill(username)
+    page.get_by_label("Password:").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Enter your sign-in code")).to_be_visible()
+    page.get_by_label("Code").fill(code_for(device))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()

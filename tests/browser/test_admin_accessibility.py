@@ -2,8 +2,8 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import expect
 
+from .conftest import log_in
 from .test_accessibility import violations
 
 pytestmark = pytest.mark.browser
@@ -16,10 +16,7 @@ def test_admin_login_list_filter_and_change_pages_pass_axe(page):
     found = {}
     page.goto("/admin/login/")
     found["login"] = violations(page)
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    log_in(page, "admin", PASSWORD)
     for path in [
         "/admin/",
         "/admin/directory/service/",

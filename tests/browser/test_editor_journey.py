@@ -10,6 +10,7 @@ from directory.models import Organisation
 from editorial.models import EditorProfile
 from editorial.roles import DIRECTORY_ADMIN, PROVIDER_EDITOR
 
+from .conftest import log_in as sign_in
 from .conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -28,11 +29,7 @@ def make_user(username, role, organisation=None):
 
 
 def log_in(page, username):
-    page.goto("/admin/login/?next=/admin/")
-    page.get_by_label("Username:").fill(username)
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    sign_in(page, username, PASSWORD)
 
 
 def test_provider_editor_updates_a_phone_number_and_an_admin_approves_it(page):

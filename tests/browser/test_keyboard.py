@@ -65,3 +65,15 @@ def test_leave_this_site_quickly_replaces_the_page_in_history(page):
     expect(page).to_have_url(re.compile(r"bbc\.co\.uk"))
     page.go_back()
     expect(page).to_have_url(re.compile(r"/glossary/$"))  # /services/ is gone from history
+
+
+def test_shift_three_times_leaves_and_replaces_the_page_in_history(page):
+    page.route("https://www.bbc.co.uk/**", lambda route: route.fulfill(body="<title>Weather</title>weather"))
+    page.goto("/glossary/")
+    page.goto("/services/")
+    expect(page.locator(".govuk-exit-this-page__indicator")).to_have_count(1)  # the component has started
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    expect(page).to_have_url(re.compile(r"bbc\.co\.uk"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/glossary/$"))  # /services/ is gone from history

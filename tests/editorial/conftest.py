@@ -8,6 +8,7 @@ from django.test import Client
 from directory.models import Organisation, Service
 from editorial.models import EditorProfile
 from editorial.roles import COMMISSIONER, DIRECTORY_ADMIN, PROVIDER_EDITOR
+from tests.auth import verified_login
 
 OWN_SERVICE = "they-matter-cumbria"  # Victim Support; has the phone numbers 07919393311 and 07936364165
 OTHER_SERVICE = "drive-cwm-taf-morgannwg"  # Safer Merthyr Tydfil
@@ -53,8 +54,8 @@ def commissioner(db):
 
 
 def client_for(client, user):
-    client.force_login(user)
-    return client
+    """``client`` signed in as ``user``, second factor given (every staff account has two-factor sign-in)."""
+    return verified_login(client, user)
 
 
 @pytest.fixture

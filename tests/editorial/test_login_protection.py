@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.auth import authenticator_for, code_for
+
 from .conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +59,9 @@ def test_passwords_must_pass_djangos_validators():
 
 
 def test_admin_sessions_expire_when_idle_and_when_the_browser_closes(client):
-    make_user("editor")
+    device = authenticator_for(make_user("editor"))
     login(client, "editor", PASSWORD)
+    client.post(reverse("twofactor:verify"), {"code": code_for(device)})
     assert client.session.get_expire_at_browser_close() is True
     assert settings.SESSION_COOKIE_AGE == 2 * 60 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is True

@@ -45,9 +45,9 @@ def test_the_service_list_shows_only_the_editors_own_organisation(provider_clien
 
 
 def test_a_provider_editor_with_no_organisation_sees_nothing(client, db):
-    from .conftest import make_user
+    from .conftest import client_for, make_user
 
-    client.force_login(make_user("orphan", PROVIDER_EDITOR))
+    client_for(client, make_user("orphan", PROVIDER_EDITOR))
     response = client.get(reverse("admin:directory_service_changelist"))
     assert list(response.context["cl"].result_list) == []
 
