@@ -87,7 +87,7 @@ def review_detail(request, pk):
             raise PermissionDenied
         try:
             if "approve" in request.POST:
-                service = services.approve_change(change, reviewer=request.user)
+                service = services.approve_change(change, reviewer=request.user, take=request.POST.getlist("take"))
                 messages.success(request, _("Approved. The public page now shows the change to %s.") % service)
                 return redirect("editorial:review-list")
             reject_form = RejectForm(request.POST)
@@ -100,7 +100,8 @@ def review_detail(request, pk):
     context = _admin_context(
         request,
         change=change,
-        rows=change.rows(),
+        rows=services.review_rows(change),
+        taken=request.POST.getlist("take"),
         can_review=can_review,
         reject_form=reject_form,
         errors=errors,
