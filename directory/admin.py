@@ -232,6 +232,16 @@ class ServiceAdmin(
 
     @admin.action(description=_("Mark selected services verified today"), permissions=["change"])
     def mark_verified(self, request, queryset):
+        if needs_review(request.user):
+            # A provider editor's "verified" is a claim about their own entries: it waits for review like any change.
+            count = editorial.propose_verified(queryset, user=request.user, on=timezone.localdate())
+            self.message_user(
+                request,
+                _("Sent %(count)d services for review as verified today. They show as verified once approved.")
+                % {"count": count},
+                messages.SUCCESS,
+            )
+            return
         count = editorial.mark_verified(queryset, user=request.user, on=timezone.localdate())
         self.message_user(request, _("Marked %(count)d services verified today.") % {"count": count}, messages.SUCCESS)
 

@@ -23,7 +23,7 @@ from simple_history.utils import get_history_manager_for_model
 
 from directory.models import Service
 
-from .models import PendingChange, ReviewState
+from .models import PendingChange, ProblemReport, ReviewState
 
 HISTORY_APPS = ("directory", "regions", "referrals")
 BASELINE_REASON = "Version before the first recorded edit"
@@ -793,6 +793,51 @@ def mark_verified(services, *, user, on):
     return len(objs)
 
 
+@transaction.atomic
+def propose_verified(services, *, user, on):
+    """A provider editor's "checked on ``on``", one pending change per service for a directory admin to approve.
+
+    Returns how many were proposed (services already recorded as verified that day by them are left out).
+    """
+    last_verified = Service._meta.get_field("last_verified")
+    verified_by = Service._meta.get_field("verified_by")
+    proposed = 0
+    for service in services.select_related("verified_by"):
+        if service.last_verified == on and service.verified_by_id == user.pk:
+            continue
+        PendingChange.objects.create(
+            service=service,
+            organisation_id=service.organisation_id,
+            summary=(gettext("Verified: %(name)s") % {"name": service.name})[:300],
+            proposal={
+                "fields": {"last_verified": on, "verified_by": user.pk},
+                "m2m": {},
+                "rows": [],
+                "original": {
+                    "fields": {
+                        "last_verified": as_stored(service.last_verified),
+                        "verified_by": service.verified_by_id,
+                    },
+                    "m2m": {},
+                },
+            },
+            changes=[
+                {
+                    "model": "directory.service",
+                    "object": gettext("Service"),
+                    "field": field.name,
+                    "before": display_field(service, field),
+                    "after": after,
+                    "key": f"fields:{field.name}",
+                }
+                for field, after in ((last_verified, on.isoformat()), (verified_by, str(user)))
+            ],
+            submitted_by=user,
+        )
+        proposed += 1
+    return proposed
+
+
 # --------------------------------------------------------------------------
 # Validation rules shared by admin forms
 # --------------------------------------------------------------------------
@@ -822,6 +867,17 @@ def take_report_allowance(*, source):
         cache.set(key, 1, timeout=window)
         count = 1
     return count <= settings.EDITORIAL_REPORT_LIMIT
+
+
+def queue_counts(user):
+    """``(changes waiting for review, open problem reports)`` that ``user`` may see; ``None`` for a queue they
+    may not open (a commissioner sees neither: they are the editors' business, not the directory's)."""
+    pending = open_reports = None
+    if user.has_perm("editorial.view_pendingchange"):
+        pending = PendingChange.objects.visible_to(user).pending().count()
+    if user.has_perm("editorial.view_problemreport"):
+        open_reports = ProblemReport.objects.visible_to(user).open().count()
+    return pending, open_reports
 
 
 def mark_reports_done(reports, *, user):

@@ -14,7 +14,7 @@ from directory.models import Service
 
 from . import services
 from .forms import ProblemReportForm, RejectForm, ReviewStateForm
-from .models import PendingChange, ProblemReport
+from .models import PendingChange
 from .roles import needs_review, scope_for
 
 # --------------------------------------------------------------------------
@@ -116,11 +116,12 @@ def dashboard(request):
     _require(request, "directory.view_service")
     visible = scope_for(request.user).filter(Service.objects.all(), "organisation")
     summary = services.freshness_summary(visible, today=timezone.localdate())
+    pending_count, open_reports = services.queue_counts(request.user)
     context = _admin_context(
         request,
         summary=summary,
-        pending_count=PendingChange.objects.visible_to(request.user).pending().count(),
-        open_reports=ProblemReport.objects.visible_to(request.user).open().count(),
+        pending_count=pending_count,
+        open_reports=open_reports,
         title=_("Directory health"),
     )
     return render(request, "editorial/admin/dashboard.html", context)
