@@ -21,7 +21,7 @@ from editorial.forms import (
     ReferralRoutesFormSet,
     ServiceAdminForm,
 )
-from editorial.resources import ServiceResource
+from editorial.resources import FORMATS, ServiceResource
 from editorial.roles import needs_review
 from referrals.models import ReferralRequirement, ServicePathway
 
@@ -103,6 +103,7 @@ class ServiceAdmin(
     organisation_path = "organisation"
     form = ServiceAdminForm
     resource_classes = [ServiceResource]
+    formats = FORMATS  # every export neutralises cells a spreadsheet would run as formulae
     import_error_display = ("message", "row")
     change_form_template = "editorial/admin/service_change_form.html"
     object_history_template = "editorial/admin/service_history.html"
