@@ -1,11 +1,16 @@
-"""(Re)load the whole directory from fixtures/. Running it twice changes nothing."""
+"""(Re)load the whole directory from fixtures/. Running it twice changes nothing; it never undoes an editor's change.
+
+See editorial/loading.py: rows an editor changed since they were loaded are
+left alone and listed with their differences; what the load changes is
+recorded in the history.
+"""
 
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
+
+from editorial.loading import load_fixtures
 
 # Reference data first; then the services files, the one that defines the
 # shared programmes (Drive, Clear, CARA, BBR) before the others; then rows that
@@ -40,10 +45,32 @@ def fixture_files(directory=None):
 
 
 class Command(BaseCommand):
-    help = "Load every fixture in fixtures/ in dependency order, in one transaction; idempotent."
+    help = (
+        "Load every fixture in fixtures/ in dependency order, in one transaction; idempotent. "
+        "Rows changed by an editor since they were loaded are left alone and listed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--directory", help="Load the fixtures in this folder instead of fixtures/.")
 
     def handle(self, *args, **options):
-        files = fixture_files()
-        with transaction.atomic():
-            call_command("loaddata", *[str(p) for p in files], verbosity=options["verbosity"])
-        self.stdout.write(self.style.SUCCESS(f"Loaded {len(files)} fixture files."))
+        report = load_fixtures(fixture_files(options["directory"]))
+        if report.updated:
+            self.stdout.write(f"Updated from the fixtures (recorded in the history): {len(report.updated)}")
+            for row in report.updated:
+                self.stdout.write("\n".join(row.lines()))
+        if report.left_alone:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Left alone, changed by an editor since they were loaded (the edits stand): "
+                    f"{len(report.left_alone)}"
+                )
+            )
+            for row in report.left_alone:
+                self.stdout.write("\n".join(row.lines()))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {report.files} fixture files: {report.added} rows added, {len(report.updated)} updated, "
+                f"{report.unchanged} unchanged, {len(report.left_alone)} left alone."
+            )
+        )
