@@ -55,6 +55,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = load_fixtures(fixture_files(options["directory"]))
+        if options["verbosity"] == 0:
+            return
         if report.updated:
             self.stdout.write(f"Updated from the fixtures (recorded in the history): {len(report.updated)}")
             for row in report.updated:
