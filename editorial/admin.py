@@ -293,15 +293,26 @@ class EditorUserAdmin(UserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("editor_profile__organisation").prefetch_related("groups")
 
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+    def _outranks(self, request, obj):
+        """Whether ``obj`` may do more than the signed-in user (a superuser, or a permission they lack)."""
+        if obj is None or request.user.is_superuser:
             return False
-        return super().has_change_permission(request, obj)
+        return (
+            obj.is_superuser or permissions_of(obj).exclude(pk__in=permissions_of(request.user).values("pk")).exists()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return not self._outranks(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_delete_permission(request, obj)
+        return not self._outranks(request, obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "groups" and request is not None and not request.user.is_superuser:
+            # Only roles within the signed-in user's own permissions (no one joins a wider group).
+            wider = Permission.objects.exclude(pk__in=permissions_of(request.user).values("pk"))
+            kwargs["queryset"] = Group.objects.exclude(permissions__in=wider)
+        return super().formfield_for_manytomany(db_field, request=request, **kwargs)
 
     def user_change_password(self, request, id, form_url=""):
         if not request.user.is_superuser and str(request.user.pk) != unquote(id):

@@ -98,3 +98,25 @@ def test_a_superuser_can_give_a_group_any_permission(superuser_client):
     response = every_permission_posted(superuser_client, group)
     assert response.status_code == 302
     assert group.permissions.count() == Permission.objects.count()
+
+
+def test_a_directory_admin_cannot_join_a_group_that_holds_more_than_they_do(director_client, directory_admin):
+    wider = Group.objects.create(name="Operators")
+    wider.permissions.set(Permission.objects.filter(content_type__app_label="sessions"))
+    url = reverse("admin:auth_user_change", args=[directory_admin.pk])
+    data = change_form_data(director_client.get(url))
+    data["groups"] = [str(pk) for pk in Group.objects.values_list("pk", flat=True)]
+
+    response = director_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert list(directory_admin.groups.values_list("name", flat=True)) == [DIRECTORY_ADMIN]
+
+
+def test_a_directory_admin_cannot_change_an_account_that_holds_more_than_they_do(director_client):
+    operator = User.objects.create_user("operator", "operator@example.org", PASSWORD, is_staff=True)
+    operator.user_permissions.set(Permission.objects.filter(content_type__app_label="sessions"))
+    url = reverse("admin:auth_user_change", args=[operator.pk])
+    assert director_client.post(url, {"username": "operator", "email": "x@example.org"}).status_code == 403
+    assert User.objects.get(pk=operator.pk).email == "operator@example.org"
