@@ -21,8 +21,10 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core import serializers
-from django.db import models, transaction
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
 from simple_history.utils import get_history_manager_for_model
 
 from .services import display_value, is_tracked, one_history_record
@@ -217,9 +219,11 @@ def load_fixtures(paths):
     """
     report = LoadReport()
     database = _Database()
-    waiting = []
+    waiting, with_ids = [], set()
     for path in paths:
         for entry in json.loads(path.read_text(encoding="utf-8")):
+            if entry.get("pk") is not None:
+                with_ids.add(entry["model"])
             item = _deserialize(entry)
             if item.deferred_fields:
                 waiting.append((entry, path.name))
@@ -245,4 +249,13 @@ def load_fixtures(paths):
                 )
             break
         waiting = still_waiting
+    _reset_sequences(with_ids)
     return report
+
+
+def _reset_sequences(labels):
+    """As loaddata does: after rows were written with explicit ids, the next id PostgreSQL hands out follows them."""
+    statements = connection.ops.sequence_reset_sql(no_style(), [apps.get_model(label) for label in sorted(labels)])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from directory.models import Contact, Service
+from directory.models import Contact, Programme, Service
 from editorial.loading import LOAD_REASON
 
 from .conftest import change_form_data, inline_prefix
@@ -132,3 +132,13 @@ def test_a_reload_with_nothing_changed_writes_no_history():
     output = load()
     assert Service.history.count() + Contact.history.count() == before
     assert "0 rows added, 0 updated" in output and "0 left alone" in output
+
+
+def test_rows_loaded_with_explicit_ids_leave_the_next_id_after_them(tmp_path):
+    (tmp_path / "programmes.json").write_text(
+        json.dumps([{"model": "directory.programme", "pk": 9000, "fields": {"slug": "loaded", "name": "Loaded"}}]),
+        encoding="utf-8",
+    )
+    assert "1 rows added" in load("--directory", str(tmp_path))
+    added = Programme.objects.create(slug="added-later", name="Added later")
+    assert added.pk > 9000
