@@ -261,6 +261,8 @@ EDITORIAL_REPORT_WINDOW = int(os.environ.get("DJANGO_REPORT_WINDOW", str(60 * 10
 # and roll back whole if any row fails validation.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Exported cells that a spreadsheet would run as a formula are quoted (see directory/csv_safe.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Open data: the read-only Open Referral UK API (Django REST Framework). Public and
 # keyless, so throttled per client address through the default cache.

@@ -21,7 +21,7 @@ from editorial.forms import (
     ReferralRoutesFormSet,
     ServiceAdminForm,
 )
-from editorial.resources import ServiceResource
+from editorial.resources import FORMATS, ServiceResource
 from editorial.roles import needs_review
 from referrals.models import ReferralRequirement, ServicePathway
 
@@ -112,6 +112,7 @@ class ServiceAdmin(
     organisation_path = "organisation"
     form = ServiceAdminForm
     resource_classes = [ServiceResource]
+    formats = FORMATS  # every export neutralises cells a spreadsheet would run as formulae
     import_error_display = ("message", "row")
     change_form_template = "editorial/admin/service_change_form.html"
     object_history_template = "editorial/admin/service_history.html"
@@ -242,6 +243,16 @@ class ServiceAdmin(
 
     @admin.action(description=_("Mark selected services verified today"), permissions=["change"])
     def mark_verified(self, request, queryset):
+        if needs_review(request.user):
+            # A provider editor's "verified" is a claim about their own entries: it waits for review like any change.
+            count = editorial.propose_verified(queryset, user=request.user, on=timezone.localdate())
+            self.message_user(
+                request,
+                _("Sent %(count)d services for review as verified today. They show as verified once approved.")
+                % {"count": count},
+                messages.SUCCESS,
+            )
+            return
         count = editorial.mark_verified(queryset, user=request.user, on=timezone.localdate())
         self.message_user(request, _("Marked %(count)d services verified today.") % {"count": count}, messages.SUCCESS)
 

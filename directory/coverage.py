@@ -6,7 +6,6 @@ status history), so the number of queries is fixed however many areas and
 services there are.
 """
 
-import csv
 import datetime
 import math
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from django.db.models import Q
 
 from regions.models import Area, AreaGraph, AreaKind
 
+from . import csv_safe
 from .models import FundingLongevity, JusticeRequirement, RiskLevel, Scope, Service, StatedGap, Status, Tier
 
 # Tiers that work with people who cause harm directly: the risk-level columns
@@ -362,7 +362,7 @@ MAP_VIEWBOX = "0 0 640 560"
 
 def write_matrix_csv(stream, matrix):
     """One row per council: its grouping, then the count for each risk level and each tier."""
-    writer = csv.writer(stream)
+    writer = csv_safe.writer(stream)
     writer.writerow(
         ["area", "grouping", "as_of"]
         + [f"risk:{level.slug}" for level in matrix.risk_levels]
@@ -381,7 +381,7 @@ def write_matrix_csv(stream, matrix):
 
 def write_gaps_csv(stream, matrix, checks):
     """Computed gaps (council × risk level with no service), then the gaps documents state."""
-    writer = csv.writer(stream)
+    writer = csv_safe.writer(stream)
     writer.writerow(["kind", "area", "risk_level", "tier", "as_of", "statement", "data_agrees", "source"])
     for row in matrix.rows:
         for level in row.risk_gaps:

@@ -1,12 +1,12 @@
 """Building things that are not models: the CSV export."""
 
-import csv
 import re
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from . import csv_safe
 from .models import Harm, RiskLevel
 
 EXPORT_COLUMNS = [
@@ -63,20 +63,12 @@ def export_row(service):
 
 
 def write_csv(stream, services):
-    """Write ``services`` to ``stream`` as CSV, a header row then one row each."""
-    writer = csv.writer(stream)
+    """Write ``services`` to ``stream`` as CSV, a header row then one row each (no cell runs as a formula)."""
+    writer = csv_safe.writer(stream)
     writer.writerow([key for key, _label in EXPORT_COLUMNS])
     for service in services:
         row = export_row(service)
-        writer.writerow([_safe(row[key]) for key, _label in EXPORT_COLUMNS])
-
-
-def _safe(value):
-    """Guard spreadsheet users against formula injection in exported cells."""
-    value = str(value)
-    if value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+        writer.writerow([row[key] for key, _label in EXPORT_COLUMNS])
 
 
 # --------------------------------------------------------------------------

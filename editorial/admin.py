@@ -1,9 +1,12 @@
 """Editorial admin: scoping for provider editors, the review flow on the service form, the problem inbox, users."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -276,7 +279,12 @@ if admin.site.is_registered(User):
 
 @admin.register(User)
 class EditorUserAdmin(UserAdmin):
-    """Users, with the organisation a provider editor works for. Only superusers grant superuser status."""
+    """Users, with the organisation a provider editor works for.
+
+    Only superusers grant superuser status, change a superuser's account, or
+    set another user's password: a directory admin sets only their own, so no
+    one can sign in as someone else and act in their name.
+    """
 
     inlines = [EditorProfileInline]
     list_display = ["username", "email", "is_staff", "is_superuser", "role_names", "organisation_name"]
@@ -284,6 +292,32 @@ class EditorUserAdmin(UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("editor_profile__organisation").prefetch_related("groups")
+
+    def _outranks(self, request, obj):
+        """Whether ``obj`` may do more than the signed-in user (a superuser, or a permission they lack)."""
+        if obj is None or request.user.is_superuser:
+            return False
+        return (
+            obj.is_superuser or permissions_of(obj).exclude(pk__in=permissions_of(request.user).values("pk")).exists()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return not self._outranks(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._outranks(request, obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "groups" and request is not None and not request.user.is_superuser:
+            # Only roles within the signed-in user's own permissions (no one joins a wider group).
+            wider = Permission.objects.exclude(pk__in=permissions_of(request.user).values("pk"))
+            kwargs["queryset"] = Group.objects.exclude(permissions__in=wider)
+        return super().formfield_for_manytomany(db_field, request=request, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser and str(request.user.pk) != unquote(id):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -299,3 +333,34 @@ class EditorUserAdmin(UserAdmin):
     def organisation_name(self, obj):
         profile = getattr(obj, "editor_profile", None)
         return profile.organisation.name if profile else ""
+
+
+def permissions_of(user):
+    """The permissions ``user`` holds, directly or through a group."""
+    return Permission.objects.filter(Q(user=user) | Q(group__user=user)).distinct()
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class EditorGroupAdmin(GroupAdmin):
+    """Roles. A directory admin can give a group only permissions they hold themselves, and cannot change a
+    group that holds more (so no one raises their own group to every permission in the system)."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "permissions" and request is not None and not request.user.is_superuser:
+            kwargs["queryset"] = permissions_of(request.user)
+        return super().formfield_for_manytomany(db_field, request=request, **kwargs)
+
+    def _within_own_permissions(self, request, obj):
+        if obj is None or request.user.is_superuser:
+            return True
+        return not obj.permissions.exclude(pk__in=permissions_of(request.user).values("pk")).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._within_own_permissions(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._within_own_permissions(request, obj)

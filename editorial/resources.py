@@ -1,15 +1,72 @@
 """Bulk CSV import and export of services (django-import-export), keyed by slug."""
 
+import io
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from import_export import fields, resources, widgets
+from import_export.formats import base_formats
 
+from directory import csv_safe
 from directory.models import Organisation, Programme, RiskLevel, Service
 from regions.models import Area
 
 from .services import one_history_record
 
 SEPARATOR = "|"
+
+
+# --------------------------------------------------------------------------
+# Formats: every admin export neutralises cells a spreadsheet would run as formulae
+# --------------------------------------------------------------------------
+
+
+class NeutralisingFormat:
+    """import-export's formula escaping (on with ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT``) done our way.
+
+    import-export's own only drops a leading ``=``; this quotes every cell
+    :mod:`directory.csv_safe` would, so all exports follow one rule.
+    """
+
+    def _escape_formulae(self, dataset):
+        rows = [[csv_safe.neutralise(cell) for cell in row] for row in dataset]
+        headers = dataset.headers
+        dataset.wipe()
+        dataset.headers = headers
+        dataset.extend(rows)
+
+
+class DelimitedFormat(NeutralisingFormat):
+    """CSV and TSV written by the one CSV writer every export uses (it neutralises each cell itself)."""
+
+    delimiter = ","
+
+    def export_data(self, dataset, **kwargs):
+        stream = io.StringIO()
+        writer = csv_safe.writer(stream, delimiter=self.delimiter)
+        if dataset.headers:
+            writer.writerow(dataset.headers)
+        writer.writerows(dataset)
+        return stream.getvalue()
+
+
+class SafeCSV(DelimitedFormat, base_formats.CSV):
+    pass
+
+
+class SafeTSV(DelimitedFormat, base_formats.TSV):
+    delimiter = "\t"
+
+
+class SafeJSON(NeutralisingFormat, base_formats.JSON):
+    pass
+
+
+class SafeHTML(NeutralisingFormat, base_formats.HTML):
+    pass
+
+
+FORMATS = [SafeCSV, SafeTSV, SafeJSON, SafeHTML]
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -91,6 +148,12 @@ class ServiceResource(resources.ModelResource):
                 % {"slug": (row or {}).get("slug", "")}
             }
         )
+
+    def before_import_row(self, row, **kwargs):
+        """A cell our export quoted against formula injection (``'=…``) is read back as it was."""
+        for column, value in row.items():
+            row[column] = csv_safe.restore(value)
+        super().before_import_row(row, **kwargs)
 
     def save_m2m(self, instance, row, **kwargs):
         with one_history_record(instance):

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import json
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -21,7 +23,7 @@ from simple_history.utils import get_history_manager_for_model
 
 from directory.models import Service
 
-from .models import PendingChange, ReviewState
+from .models import PendingChange, ProblemReport, ReviewState
 
 HISTORY_APPS = ("directory", "regions", "referrals")
 BASELINE_REASON = "Version before the first recorded edit"
@@ -89,6 +91,11 @@ def _row_fields(obj, fk_name):
     ]
 
 
+def as_stored(value):
+    """``value`` as a proposal stores it (JSON), so a live value compares equal to the one captured."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
 def propose_change(*, form, formsets, user):
     """Keep a validated admin form and its inline formsets as a :class:`PendingChange`, saving nothing else.
 
@@ -99,6 +106,7 @@ def propose_change(*, form, formsets, user):
     original = None if adding else Service.objects.get(pk=service.pk)
     section = gettext("Service")
     fields, m2m, rows, changes = {}, {}, [], []
+    original_fields, original_m2m = {}, {}
 
     names = [name for name in form.cleaned_data if name in form.fields] if adding else form.changed_data
     for name in names:
@@ -112,13 +120,26 @@ def propose_change(*, form, formsets, user):
             chosen = list(form.cleaned_data[name])
             m2m[name] = sorted(item.pk for item in chosen)
             after = ", ".join(sorted(str(item) for item in chosen)) or EMPTY
+            key = f"m2m:{name}"
+            if not adding:
+                original_m2m[name] = sorted(getattr(original, name).values_list("pk", flat=True))
         else:
             fields[name] = model_field.value_from_object(service)
             after = display_value(model_field, fields[name])
+            key = f"fields:{name}"
+            if not adding:
+                original_fields[name] = as_stored(model_field.value_from_object(original))
         before = EMPTY if adding else display_field(original, model_field)
         if before != after:
             changes.append(
-                {"model": "directory.service", "object": section, "field": name, "before": before, "after": after}
+                {
+                    "model": "directory.service",
+                    "object": section,
+                    "field": name,
+                    "before": before,
+                    "after": after,
+                    "key": key,
+                }
             )
 
     for formset in formsets:
@@ -126,14 +147,25 @@ def propose_change(*, form, formsets, user):
         label = formset.model._meta.label_lower
         fk_name = formset.fk.name
         verbose = str(capfirst(formset.model._meta.verbose_name))
-        originals = formset.model._default_manager.in_bulk([obj.pk for obj, _names in formset.changed_objects])
+        originals = formset.model._default_manager.in_bulk(
+            [obj.pk for obj, _names in formset.changed_objects] + [obj.pk for obj in formset.deleted_objects]
+        )
         for obj in formset.deleted_objects:
-            rows.append({"model": label, "fk": fk_name, "action": "delete", "pk": obj.pk})
+            before_obj = originals.get(obj.pk, obj)
+            captured = {f.name: as_stored(f.value_from_object(before_obj)) for f in _row_fields(before_obj, fk_name)}
+            rows.append({"model": label, "fk": fk_name, "action": "delete", "pk": obj.pk, "original": captured})
             changes.append(
-                {"model": label, "object": verbose, "field": "", "before": str(obj), "after": gettext("(removed)")}
+                {
+                    "model": label,
+                    "object": verbose,
+                    "field": "",
+                    "before": str(before_obj),
+                    "after": gettext("(removed)"),
+                    "key": f"{label}:{obj.pk}:delete",
+                }
             )
         for obj, changed in formset.changed_objects:
-            values = {}
+            values, captured = {}, {}
             before_obj = originals.get(obj.pk, obj)
             for name in changed:
                 try:
@@ -143,6 +175,7 @@ def propose_change(*, form, formsets, user):
                 if model_field.primary_key or model_field.name == fk_name:
                     continue
                 values[name] = model_field.value_from_object(obj)
+                captured[name] = as_stored(model_field.value_from_object(before_obj))
                 changes.append(
                     {
                         "model": label,
@@ -150,10 +183,20 @@ def propose_change(*, form, formsets, user):
                         "field": name,
                         "before": display_field(before_obj, model_field),
                         "after": display_value(model_field, values[name]),
+                        "key": f"{label}:{obj.pk}:{name}",
                     }
                 )
             if values:
-                rows.append({"model": label, "fk": fk_name, "action": "change", "pk": obj.pk, "fields": values})
+                rows.append(
+                    {
+                        "model": label,
+                        "fk": fk_name,
+                        "action": "change",
+                        "pk": obj.pk,
+                        "fields": values,
+                        "original": captured,
+                    }
+                )
         for obj in formset.new_objects:
             values = {f.name: f.value_from_object(obj) for f in _row_fields(obj, fk_name)}
             rows.append({"model": label, "fk": fk_name, "action": "add", "fields": values})
@@ -180,7 +223,12 @@ def propose_change(*, form, formsets, user):
         service=original,
         organisation_id=service.organisation_id,
         summary=summary[:300],
-        proposal={"fields": fields, "m2m": m2m, "rows": rows},
+        proposal={
+            "fields": fields,
+            "m2m": m2m,
+            "rows": rows,
+            "original": {"fields": original_fields, "m2m": original_m2m},
+        },
         changes=changes,
         submitted_by=user,
     )
@@ -204,12 +252,118 @@ def _check(obj):
 ROW_ORDER = {"delete": 0, "change": 1, "add": 2}
 
 
+@dataclass(frozen=True)
+class LiveValue:
+    """What the entry holds now for one proposed change, and whether someone changed it since the proposal."""
+
+    current: str
+    changed_since_proposal: bool
+
+
+def live_values(change, service=None):
+    """``{key: LiveValue}`` for each part of a pending change whose value was captured when it was proposed.
+
+    A part counts as changed since the proposal when its live value is neither
+    the value captured then nor the value proposed (approving would overwrite
+    someone else's later edit). Proposals of new services and new rows have nothing to compare.
+    """
+    proposal = change.proposal
+    service = service or change.service
+    original = proposal.get("original")
+    if service is None or original is None:
+        return {}
+    result = {}
+    for name, captured in original["fields"].items():
+        model_field = Service._meta.get_field(name)
+        live = as_stored(model_field.value_from_object(service))
+        result[f"fields:{name}"] = LiveValue(
+            display_value(model_field, live),
+            live != captured and live != as_stored(proposal["fields"].get(name)),
+        )
+    for name, captured in original["m2m"].items():
+        related = getattr(service, name).all()
+        live = sorted(item.pk for item in related)
+        result[f"m2m:{name}"] = LiveValue(
+            ", ".join(sorted(str(item) for item in related)) or EMPTY,
+            live != captured and live != proposal["m2m"].get(name),
+        )
+    by_model = defaultdict(list)
+    for row in proposal["rows"]:
+        if "original" in row:
+            by_model[(row["model"], row["fk"])].append(row)
+    for (label, fk_name), rows in by_model.items():
+        model = apps.get_model(label)
+        live_rows = model._default_manager.filter(**{fk_name: service}).in_bulk([row["pk"] for row in rows])
+        for row in rows:
+            obj = live_rows.get(row["pk"])
+            if row["action"] == "delete":
+                key = f"{label}:{row['pk']}:delete"
+                if obj is None:
+                    result[key] = LiveValue(gettext("(already removed)"), False)
+                    continue
+                live = {name: as_stored(model._meta.get_field(name).value_from_object(obj)) for name in row["original"]}
+                result[key] = LiveValue(str(obj), live != row["original"])
+                continue
+            for name, captured in row["original"].items():
+                key = f"{label}:{row['pk']}:{name}"
+                if obj is None:
+                    result[key] = LiveValue(gettext("(removed)"), True)
+                    continue
+                model_field = model._meta.get_field(name)
+                live = as_stored(model_field.value_from_object(obj))
+                result[key] = LiveValue(
+                    display_field(obj, model_field),
+                    live != captured and live != as_stored(row["fields"].get(name)),
+                )
+    return result
+
+
+def review_rows(change, service=None):
+    """The change field by field for the review page: original (as proposed against), current and proposed."""
+    live = live_values(change, service) if change.is_pending else {}
+    rows = []
+    for row in change.rows():
+        value = live.get(row.get("key"))
+        rows.append(
+            {
+                **row,
+                "current": value.current if value else None,
+                "conflict": bool(value and value.changed_since_proposal),
+            }
+        )
+    return rows
+
+
+def _refuse_later_edits(change, service, take):
+    """Raise if a part of the change was edited since the proposal and the reviewer did not take it anyway."""
+    refused = [row for row in review_rows(change, service) if row["conflict"] and row["key"] not in take]
+    if refused:
+        raise ValidationError(
+            [
+                gettext(
+                    "%(what)s, %(field)s: changed to “%(current)s” since this was proposed. "
+                    "Tick “Apply anyway” to replace it with the proposed value, or reject the change."
+                )
+                % {"what": row["section"], "field": row["label"] or gettext("whole row"), "current": row["current"]}
+                for row in refused
+            ]
+        )
+
+
 @transaction.atomic
-def approve_change(change, *, reviewer):
-    """Apply a pending change as its editor proposed it, recording them in the history. Returns the service."""
+def approve_change(change, *, reviewer, take=()):
+    """Apply a pending change as its editor proposed it, recording them in the history. Returns the service.
+
+    A part whose live value someone changed since the proposal is refused
+    unless its key is in ``take`` (the reviewer chose to apply it anyway):
+    approving never silently overwrites a later edit.
+    """
     change = PendingChange.objects.select_for_update().get(pk=change.pk)
     if change.state != ReviewState.PENDING:
         raise ValidationError(_("This change has already been reviewed."))
+    if change.service_id is not None:
+        change.service = Service.objects.select_for_update().get(pk=change.service_id)
+    _refuse_later_edits(change, change.service, set(take))
     proposal = change.proposal
     editor = change.submitted_by
     reason = gettext("Proposed by %(editor)s; approved by %(reviewer)s") % {
@@ -639,6 +793,51 @@ def mark_verified(services, *, user, on):
     return len(objs)
 
 
+@transaction.atomic
+def propose_verified(services, *, user, on):
+    """A provider editor's "checked on ``on``", one pending change per service for a directory admin to approve.
+
+    Returns how many were proposed (services already recorded as verified that day by them are left out).
+    """
+    last_verified = Service._meta.get_field("last_verified")
+    verified_by = Service._meta.get_field("verified_by")
+    proposed = 0
+    for service in services.select_related("verified_by"):
+        if service.last_verified == on and service.verified_by_id == user.pk:
+            continue
+        PendingChange.objects.create(
+            service=service,
+            organisation_id=service.organisation_id,
+            summary=(gettext("Verified: %(name)s") % {"name": service.name})[:300],
+            proposal={
+                "fields": {"last_verified": on, "verified_by": user.pk},
+                "m2m": {},
+                "rows": [],
+                "original": {
+                    "fields": {
+                        "last_verified": as_stored(service.last_verified),
+                        "verified_by": service.verified_by_id,
+                    },
+                    "m2m": {},
+                },
+            },
+            changes=[
+                {
+                    "model": "directory.service",
+                    "object": gettext("Service"),
+                    "field": field.name,
+                    "before": display_field(service, field),
+                    "after": after,
+                    "key": f"fields:{field.name}",
+                }
+                for field, after in ((last_verified, on.isoformat()), (verified_by, str(user)))
+            ],
+            submitted_by=user,
+        )
+        proposed += 1
+    return proposed
+
+
 # --------------------------------------------------------------------------
 # Validation rules shared by admin forms
 # --------------------------------------------------------------------------
@@ -668,6 +867,17 @@ def take_report_allowance(*, source):
         cache.set(key, 1, timeout=window)
         count = 1
     return count <= settings.EDITORIAL_REPORT_LIMIT
+
+
+def queue_counts(user):
+    """``(changes waiting for review, open problem reports)`` that ``user`` may see; ``None`` for a queue they
+    may not open (a commissioner sees neither: they are the editors' business, not the directory's)."""
+    pending = open_reports = None
+    if user.has_perm("editorial.view_pendingchange"):
+        pending = PendingChange.objects.visible_to(user).pending().count()
+    if user.has_perm("editorial.view_problemreport"):
+        open_reports = ProblemReport.objects.visible_to(user).open().count()
+    return pending, open_reports
 
 
 def mark_reports_done(reports, *, user):

@@ -14,7 +14,7 @@ from directory.models import Service
 
 from . import services
 from .forms import ProblemReportForm, RejectForm, ReviewStateForm
-from .models import PendingChange, ProblemReport
+from .models import PendingChange
 from .network import client_address
 from .roles import needs_review, scope_for
 
@@ -88,7 +88,7 @@ def review_detail(request, pk):
             raise PermissionDenied
         try:
             if "approve" in request.POST:
-                service = services.approve_change(change, reviewer=request.user)
+                service = services.approve_change(change, reviewer=request.user, take=request.POST.getlist("take"))
                 messages.success(request, _("Approved. The public page now shows the change to %s.") % service)
                 return redirect("editorial:review-list")
             reject_form = RejectForm(request.POST)
@@ -101,7 +101,8 @@ def review_detail(request, pk):
     context = _admin_context(
         request,
         change=change,
-        rows=change.rows(),
+        rows=services.review_rows(change),
+        taken=request.POST.getlist("take"),
         can_review=can_review,
         reject_form=reject_form,
         errors=errors,
@@ -116,11 +117,12 @@ def dashboard(request):
     _require(request, "directory.view_service")
     visible = scope_for(request.user).filter(Service.objects.all(), "organisation")
     summary = services.freshness_summary(visible, today=timezone.localdate())
+    pending_count, open_reports = services.queue_counts(request.user)
     context = _admin_context(
         request,
         summary=summary,
-        pending_count=PendingChange.objects.visible_to(request.user).pending().count(),
-        open_reports=ProblemReport.objects.visible_to(request.user).open().count(),
+        pending_count=pending_count,
+        open_reports=open_reports,
         title=_("Directory health"),
     )
     return render(request, "editorial/admin/dashboard.html", context)

@@ -3,7 +3,6 @@ from django.utils import timezone
 
 from directory.models import Service
 from editorial import services
-from editorial.models import PendingChange, ProblemReport
 from editorial.roles import scope_for
 
 register = template.Library()
@@ -20,8 +19,9 @@ def editorial_summary(context):
     """Counts for the admin index: what waits for review, what the public reported, what needs checking."""
     user = context["request"].user
     visible = scope_for(user).filter(Service.objects.all(), "organisation")
+    pending, open_reports = services.queue_counts(user)
     return {
-        "pending": PendingChange.objects.visible_to(user).pending().count(),
-        "open_reports": ProblemReport.objects.visible_to(user).open().count(),
+        "pending": pending,
+        "open_reports": open_reports,
         "needs_review": services.needing_review(visible, today=timezone.localdate()).count(),
     }

@@ -49,6 +49,11 @@ def directory_admin(db):
 
 
 @pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", "root@example.org", "a-long-test-password-123")
+
+
+@pytest.fixture
 def commissioner(db):
     return make_user("commissioner", COMMISSIONER)
 
@@ -71,6 +76,11 @@ def director_client(directory_admin):
 @pytest.fixture
 def commissioner_client(commissioner):
     return client_for(Client(), commissioner)
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return client_for(Client(), superuser)
 
 
 def _put(data, key, field, value):

@@ -63,8 +63,11 @@ def test_the_review_page_shows_the_change_field_by_field_before_and_after(
     response = admin.get(reverse("editorial:review-detail", args=[change.pk]))
     assert response.status_code == 200
     body = response.content.decode()
-    assert f"<td>Contact: Phone: {OLD_PHONE}</td><td>Value</td><td><del>{OLD_PHONE}</del></td>" in body
-    assert f"<td><ins>{NEW_PHONE}</ins></td>" in body
+    assert (
+        f"<td>Contact: Phone: {OLD_PHONE}</td><td>Value</td><td><del>{OLD_PHONE}</del></td>"
+        f"<td>{OLD_PHONE}</td><td><ins>{NEW_PHONE}</ins></td><td></td></tr>"
+    ) in body
+    assert "changed since it was proposed" not in body
     assert 'name="approve"' in body
     assert 'name="reject"' in body
     queue = admin.get(reverse("editorial:review-list"))

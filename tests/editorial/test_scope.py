@@ -127,9 +127,11 @@ def test_actions_only_touch_the_editors_own_services(provider_client, own_servic
         {"action": "mark_verified", "_selected_action": [own_service.pk, other_service.pk]},
     )
     assert response.status_code == 302
-    own_service.refresh_from_db()
+    # The editor's own service waits for review (a pending change); the other organisation's is untouched.
+    assert list(PendingChange.objects.values_list("service__slug", "submitted_by")) == [
+        (own_service.slug, provider_editor.pk)
+    ]
     other_service.refresh_from_db()
-    assert (own_service.verified_by, own_service.last_verified is not None) == (provider_editor, True)
     assert (other_service.verified_by, other_service.last_verified) == (None, None)
 
 

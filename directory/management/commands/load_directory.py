@@ -1,13 +1,17 @@
-"""(Re)load the whole directory from fixtures/. Running it twice changes nothing."""
+"""(Re)load the whole directory from fixtures/. Running it twice changes nothing; it never undoes an editor's change.
+
+See editorial/loading.py: rows an editor changed since they were loaded are
+left alone and listed with their differences; what the load changes is
+recorded in the history.
+"""
 
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from directory.models import Service
+from editorial.loading import load_fixtures
 
 # Reference data first; then the services files, the one that defines the
 # shared programmes (Drive, Clear, CARA, BBR) before the others; then rows that
@@ -42,9 +46,13 @@ def fixture_files(directory=None):
 
 
 class Command(BaseCommand):
-    help = "Load every fixture in fixtures/ in dependency order, in one transaction; idempotent."
+    help = (
+        "Load every fixture in fixtures/ in dependency order, in one transaction; idempotent. "
+        "Rows changed by an editor since they were loaded are left alone and listed."
+    )
 
     def add_arguments(self, parser):
+        parser.add_argument("--directory", help="Load the fixtures in this folder instead of fixtures/.")
         parser.add_argument(
             "--if-empty",
             action="store_true",
@@ -55,7 +63,25 @@ class Command(BaseCommand):
         if options["if_empty"] and Service.objects.exists():
             self.stdout.write(f"The directory already holds {Service.objects.count()} services; nothing loaded.")
             return
-        files = fixture_files()
-        with transaction.atomic():
-            call_command("loaddata", *[str(p) for p in files], verbosity=options["verbosity"])
-        self.stdout.write(self.style.SUCCESS(f"Loaded {len(files)} fixture files."))
+        report = load_fixtures(fixture_files(options["directory"]))
+        if options["verbosity"] == 0:
+            return
+        if report.updated:
+            self.stdout.write(f"Updated from the fixtures (recorded in the history): {len(report.updated)}")
+            for row in report.updated:
+                self.stdout.write("\n".join(row.lines()))
+        if report.left_alone:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Left alone, changed by an editor since they were loaded (the edits stand): "
+                    f"{len(report.left_alone)}"
+                )
+            )
+            for row in report.left_alone:
+                self.stdout.write("\n".join(row.lines()))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {report.files} fixture files: {report.added} rows added, {len(report.updated)} updated, "
+                f"{report.unchanged} unchanged, {len(report.left_alone)} left alone."
+            )
+        )
