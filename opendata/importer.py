@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from directory.models import ContactKind, Document, Organisation, Service, Status, Tier
 from editorial.models import PendingChange
+from editorial.services import as_stored
 from regions.models import Area
 
 from . import oruk, schemas, taxonomies
@@ -71,9 +72,17 @@ class Proposal:
     changes: list = field(default_factory=list)
     notes: list = field(default_factory=list)
 
-    def change(self, model, field_name, before, after):
+    def change(self, model, field_name, before, after, key=""):
+        """One line of the review page; ``key`` ("fields:name", "m2m:name") lets review compare it with live values."""
         self.changes.append(
-            {"model": model, "object": self.label, "field": field_name, "before": str(before), "after": str(after)}
+            {
+                "model": model,
+                "object": self.label,
+                "field": field_name,
+                "before": str(before),
+                "after": str(after),
+                **({"key": key} if key else {}),
+            }
         )
 
     def add_row(self, model, values):
@@ -211,7 +220,7 @@ def _map_service(item, vocabulary, plan, default_tier):
                 continue  # not stated in the feed: keep ours
             if getattr(existing, key) != value:
                 proposal.fields[key] = value
-                proposal.change("directory.service", key, getattr(existing, key), value)
+                proposal.change("directory.service", key, getattr(existing, key), value, key=f"fields:{key}")
 
     # Many-to-many: risk levels and areas.
     if "risk-level" in terms:
@@ -220,7 +229,11 @@ def _map_service(item, vocabulary, plan, default_tier):
         if levels != current:
             proposal.m2m["risk_levels"] = levels
             proposal.change(
-                "directory.service", "risk_levels", current or "—", ", ".join(t.value for t in terms["risk-level"])
+                "directory.service",
+                "risk_levels",
+                current or "—",
+                ", ".join(t.value for t in terms["risk-level"]),
+                key="m2m:risk_levels",
             )
     areas, unmapped = [], []
     for service_area in item.get("service_areas") or []:
@@ -235,7 +248,9 @@ def _map_service(item, vocabulary, plan, default_tier):
         current = sorted(existing.areas.values_list("pk", flat=True)) if existing else []
         if ids != current:
             proposal.m2m["areas"] = ids
-            proposal.change("directory.service", "areas", current or "—", ", ".join(a.name_en for a in areas))
+            proposal.change(
+                "directory.service", "areas", current or "—", ", ".join(a.name_en for a in areas), key="m2m:areas"
+            )
 
     # Rows added beside the service: routes, contacts, citations (never removed by an import).
     routes = {link for link in existing.pathways.values_list("pathway__slug", flat=True)} if existing else set()
@@ -303,6 +318,17 @@ def plan_import(items, *, default_tier=None):
     return plan
 
 
+def _original(proposal):
+    """The live values a proposal would change, as the review queue compares them before approving."""
+    service = proposal.service
+    return {
+        "fields": {
+            name: as_stored(Service._meta.get_field(name).value_from_object(service)) for name in proposal.fields
+        },
+        "m2m": {name: sorted(item.pk for item in getattr(service, name).all()) for name in proposal.m2m},
+    }
+
+
 @transaction.atomic
 def apply_plan(plan, *, source):
     """Save the plan's pending changes (nothing goes live). Returns them."""
@@ -323,7 +349,12 @@ def apply_plan(plan, *, source):
                 service=proposal.service,
                 organisation=proposal.organisation,
                 summary=f"Open Referral import from {source}: {verb} {proposal.label}"[:300],
-                proposal={"fields": proposal.fields, "m2m": proposal.m2m, "rows": proposal.rows},
+                proposal={
+                    "fields": proposal.fields,
+                    "m2m": proposal.m2m,
+                    "rows": proposal.rows,
+                    **({"original": _original(proposal)} if proposal.service else {}),
+                },
                 changes=proposal.changes + notes,
                 submitted_by=None,
             )

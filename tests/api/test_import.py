@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from directory.models import Organisation, Service
@@ -133,3 +134,22 @@ def test_export_then_import_changes_nothing(client, tmp_path, capsys):
     out = capsys.readouterr().out
     assert counts() == before, out
     assert out.count("unchanged: ") == Service.objects.referable().count()
+
+
+def test_an_imported_change_never_overwrites_a_later_edit(client, tmp_path, admin_user):
+    """The feed says one thing; an admin corrects the entry before review; approving refuses the stale field."""
+    first = client.get("/api/oruk/services", {"per_page": 1}).json()["contents"][0]
+    item = client.get(f"/api/oruk/services/{first['id']}").json()
+    service = Service.objects.get(name=item["name"])
+    item["description"] = "Described by the feed."
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps([item]))
+    call_command("import_oruk", str(path), "--apply")
+    change = PendingChange.objects.get(service=service)
+    assert change.proposal["original"]["fields"]
+    service.description = "Corrected by an admin after the import."
+    service.save()
+    with pytest.raises(ValidationError):
+        approve_change(change, reviewer=admin_user)
+    service.refresh_from_db()
+    assert service.description == "Corrected by an admin after the import."
