@@ -23,6 +23,8 @@ import dj_database_url
 import pytest
 from django.conf import settings
 
+from tests.auth import totp_code
+
 pytestmark = pytest.mark.processes
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
@@ -31,6 +33,9 @@ REPORT_LIMIT = 5
 PASSWORD = "a-long-test-password-123"
 REPORT = "/services/cara-gwent/report-a-problem/"
 LOGIN = "/admin/login/"
+VERIFY = "/admin/two-factor/verify/?next=/admin/"
+# The editor's authenticator app (TOTP): a known key, so the test can give the code it shows.
+AUTHENTICATOR_KEY = "3132333435363738393031323334353637383930"
 
 
 def unavailable(reason):
@@ -157,8 +162,11 @@ def stack(tmp_path_factory):
             "shell",
             "-c",
             "from django.contrib.auth.models import User\n"
+            "from django_otp.plugins.otp_totp.models import TOTPDevice\n"
             f"for name in ['editor', 'locked-editor', 'other-editor']: "
-            f"User.objects.create_user(name, password='{PASSWORD}', is_staff=True)",
+            f"User.objects.create_user(name, password='{PASSWORD}', is_staff=True)\n"
+            "TOTPDevice.objects.create(user=User.objects.get(username='editor'), name='Authenticator', "
+            f"confirmed=True, key='{AUTHENTICATOR_KEY}')",
             env=env,
         )
         logs = tmp_path_factory.mktemp("gunicorn")
@@ -216,10 +224,24 @@ def test_the_login_lockout_holds_across_both_processes(stack):
     assert (status, headers["Location"]) == (302, "/admin/")
 
 
+def sign_in(stack, editor, port):
+    """The password, then the authenticator's code (two-factor sign-in), on ``port``."""
+    status, headers = editor.submit(port, LOGIN, {"username": "editor", "password": PASSWORD, "next": "/admin/"})
+    assert (status, headers["Location"]) == (302, "/admin/")
+    last_t = (
+        stack["db"]
+        .execute(
+            "select last_t from otp_totp_totpdevice d join auth_user u on u.id = d.user_id where u.username = 'editor'"
+        )
+        .fetchone()[0]
+    )
+    status, headers = editor.submit(port, VERIFY, {"code": totp_code(bytes.fromhex(AUTHENTICATOR_KEY), last_t)})
+    assert (status, headers["Location"]) == (302, "/admin/")
+
+
 def test_a_session_made_on_one_process_is_valid_on_the_other(stack):
     editor = Browser("198.51.100.9")
-    status, headers = editor.submit(PORTS[0], LOGIN, {"username": "editor", "password": PASSWORD, "next": "/admin/"})
-    assert (status, headers["Location"]) == (302, "/admin/")
+    sign_in(stack, editor, PORTS[0])
     status, _, page = editor.get(PORTS[1], "/admin/")
     assert status == 200
     assert "<strong>editor</strong>" in page
@@ -229,7 +251,7 @@ def test_a_session_made_on_one_process_is_valid_on_the_other(stack):
 
 def test_after_the_database_kills_every_connection_the_next_request_on_every_worker_succeeds(stack):
     editor = Browser("198.51.100.11")
-    assert editor.submit(PORTS[0], LOGIN, {"username": "editor", "password": PASSWORD, "next": "/admin/"})[0] == 302
+    sign_in(stack, editor, PORTS[0])
     for port in PORTS:  # every worker holds a persistent connection
         assert editor.get(port, "/funding/")[0] == 200
     killed = (
