@@ -11,8 +11,9 @@ What it does:
      loads the directory, collects the static files and makes editors in the "Directory admin" role.
   2. Starts gunicorn (--workers, default 4) with production settings on 127.0.0.1:--port.
   3. Runs --clients threads (default 20) for --duration seconds (default 60) on loopback: --editors
-     of them sign in to admin and save a service's change form again and again, each save putting a
-     unique value in the service's "funding note"; the rest fetch public pages in turn.
+     of them sign in to admin (password, then the authenticator code) and save a service's change
+     form again and again, each save putting a unique value in the service's "funding note"; the
+     rest fetch public pages in turn.
   4. At --restart-at seconds (default 30) restarts PostgreSQL with
      `pg_ctlcluster --skip-systemctl-redirect VERSION main restart`.
   5. Reports requests, errors before, during and after the restart, the time to recover, and every
@@ -24,6 +25,8 @@ connections again failed, or the bench itself faulted (a save the form refused, 
 
 import argparse
 import collections
+import hashlib
+import hmac
 import html.parser
 import http.client
 import http.cookies
@@ -31,6 +34,7 @@ import json
 import os
 import re
 import secrets
+import struct
 import subprocess
 import sys
 import tempfile
@@ -41,6 +45,9 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PASSWORD = "a-long-bench-password-123"
+# Every bench editor's authenticator app (two-factor sign-in) holds this key.
+AUTHENTICATOR_KEY = "3132333435363738393031323334353637383930"
+VERIFY = "/admin/two-factor/verify/?next=/admin/"
 PUBLIC_PAGES = [
     "/",
     "/services/",
@@ -179,11 +186,19 @@ def public_client(port, number, stop, recorder, pages):
         index += 1
 
 
+def totp(key_hex, step):
+    """The six-digit code an authenticator app shows at time ``step`` (RFC 6238: HMAC-SHA1, 30 s)."""
+    digest = hmac.new(bytes.fromhex(key_hex), struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
 def editor_client(port, number, stop, recorder, service_id, username):
     browser = Browser(port, f"203.0.113.{number + 1}")
     change = f"/admin/directory/service/{service_id}/change/"
     signed_in = False
     sequence = 0
+    last_step = -1  # a code is accepted once: a second sign-in in the same 30 s gives the next step's
     while not stop.is_set():
         if not signed_in:
             page = recorder.call("editor-get", browser.request, "GET", "/admin/login/?next=/admin/")
@@ -193,6 +208,16 @@ def editor_client(port, number, stop, recorder, service_id, username):
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page[2]).group(1)
             login = {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD, "next": "/admin/"}
             result = recorder.call("editor-login", browser.request, "POST", "/admin/login/?next=/admin/", login)
+            if not (result and result[0] == 302 and result[1]["Location"] == "/admin/"):
+                continue
+            # The second factor: the code the editor's authenticator app shows.
+            page = recorder.call("editor-get", browser.request, "GET", VERIFY)
+            if not page or page[0] != 200:
+                continue
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page[2]).group(1)
+            last_step = max(int(time.time()) // 30, last_step + 1)
+            code = {"csrfmiddlewaretoken": token, "code": totp(AUTHENTICATOR_KEY, last_step)}
+            result = recorder.call("editor-verify", browser.request, "POST", VERIFY, code)
             signed_in = bool(result) and result[0] == 302 and result[1]["Location"] == "/admin/"
             continue
         page = recorder.call("editor-get", browser.request, "GET", change)
@@ -285,11 +310,14 @@ def prepare(args, env):
     names = [f"bench-editor-{n}" for n in range(args.editors)]
     script = (
         "from django.contrib.auth.models import Group, User\n"
+        "from django_otp.plugins.otp_totp.models import TOTPDevice\n"
         "from directory.models import Service\n"
         "import json\n"
         "group = Group.objects.get(name='Directory admin')\n"
         f"for name in {names!r}:\n"
-        f"    User.objects.create_user(name, password={PASSWORD!r}, is_staff=True).groups.add(group)\n"
+        f"    user = User.objects.create_user(name, password={PASSWORD!r}, is_staff=True)\n"
+        "    user.groups.add(group)\n"
+        f"    TOTPDevice.objects.create(user=user, name='Authenticator', confirmed=True, key={AUTHENTICATOR_KEY!r})\n"
         "services = list(Service.objects.order_by('pk').values('pk', 'slug', 'organisation__slug'))\n"
         "print(json.dumps(services))\n"
     )
