@@ -305,6 +305,20 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def with_services(self):
+        """Organisations with at least one service in the directory: only these have a public page.
+
+        An organisation an Open Referral import created for a proposed service stays out
+        of sight until a directory admin approves that service.
+        """
+        return self.filter(services__isnull=False).distinct()
+
+
+class OrganisationManager(SlugManager.from_queryset(OrganisationQuerySet)):
+    pass
+
+
 class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -314,7 +328,7 @@ class Organisation(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = SlugManager()
+    objects = OrganisationManager()
 
     class Meta:
         verbose_name = _("organisation")

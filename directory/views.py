@@ -54,7 +54,7 @@ def service_detail(request, slug):
 
 
 def organisation_detail(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = get_object_or_404(Organisation.objects.with_services(), slug=slug)
     services = organisation.services.for_home_page()
     return render(request, "directory/organisation_detail.html", {"organisation": organisation, "services": services})
 

@@ -153,3 +153,11 @@ def test_an_imported_change_never_overwrites_a_later_edit(client, tmp_path, admi
         approve_change(change, reviewer=admin_user)
     service.refresh_from_db()
     assert service.description == "Corrected by an admin after the import."
+
+
+def test_an_organisation_the_import_creates_has_no_public_page_until_its_service_is_approved(client, admin_user):
+    call_command("import_oruk", str(EXAMPLES / "service_full.json"), "--tier", "early_intervention", "--apply")
+    organisation = Organisation.objects.get(name="Example Organization Inc.")
+    assert client.get(f"/organisations/{organisation.slug}/").status_code == 404
+    approve_change(PendingChange.objects.get(), reviewer=admin_user)
+    assert client.get(f"/organisations/{organisation.slug}/").status_code == 200
