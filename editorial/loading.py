@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core import serializers
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from simple_history.utils import get_history_manager_for_model
@@ -207,7 +208,19 @@ def _load_entry(item, names, source, report, database):
 
 
 def _deserialize(entry):
-    return next(serializers.deserialize("python", [entry], handle_forward_references=True))
+    """The entry as a deserialized object, or ``None`` while a row it names by natural key is not in the database."""
+    try:
+        return next(serializers.deserialize("python", [entry], handle_forward_references=True))
+    except ObjectDoesNotExist:
+        return None
+
+
+def _describe_entry(entry):
+    item = _deserialize(entry)
+    if item is not None:
+        return _describe(item.object)
+    natural = ", ".join(str(value) for value in entry.get("fields", {}).values() if isinstance(value, str))
+    return f"{entry['model']}: {natural[:120]}"
 
 
 @transaction.atomic
@@ -225,7 +238,7 @@ def load_fixtures(paths):
             if entry.get("pk") is not None:
                 with_ids.add(entry["model"])
             item = _deserialize(entry)
-            if item.deferred_fields:
+            if item is None or item.deferred_fields:
                 waiting.append((entry, path.name))
                 continue
             _load_entry(item, list(entry.get("fields", {})), path.name, report, database)
@@ -234,7 +247,7 @@ def load_fixtures(paths):
         still_waiting = []
         for entry, source in waiting:
             item = _deserialize(entry)
-            if item.deferred_fields:
+            if item is None or item.deferred_fields:
                 still_waiting.append((entry, source))
             else:
                 _load_entry(item, list(entry.get("fields", {})), source, report, database)
@@ -242,7 +255,7 @@ def load_fixtures(paths):
             for entry, source in still_waiting:
                 report.left_alone.append(
                     RowReport(
-                        _describe(_deserialize(entry).object),
+                        _describe_entry(entry),
                         source,
                         note="it refers to a row that is not in the database (renamed or removed by an editor?)",
                     )
