@@ -10,7 +10,7 @@ from directory.models import Service
 from editorial import services
 from editorial.models import PendingChange
 
-from .conftest import screenshot
+from .conftest import log_in, screenshot
 from .test_accessibility import violations
 
 pytestmark = pytest.mark.browser
@@ -27,10 +27,7 @@ def test_a_reviewer_is_stopped_by_a_later_edit_and_can_apply_anyway(page):
     Service.objects.filter(pk=service.pk).update(last_verified=datetime.date(2026, 11, 29))  # an admin checked it since
     change = PendingChange.objects.get()
 
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "admin", PASSWORD)
     page.goto(f"/admin/review/{change.pk}/")
     expect(page.get_by_role("cell", name="2026-11-29 (changed since it was proposed)")).to_be_visible()
     assert violations(page) == []
