@@ -64,6 +64,11 @@ test-only: $(STAMP) messages
 
 test: lint check test-only
 
+# While working: the rules, models and pages without the browser, the gunicorn processes,
+# subprocesses or the Hypothesis properties (markers in pyproject.toml). make test runs all.
+test-fast: $(STAMP) messages
+	$(BIN)/pytest -q -m "not browser and not processes and not slow"
+
 superuser: $(STAMP)
 	$(BIN)/python manage.py createsuperuser
 

@@ -67,7 +67,8 @@ def test_an_expired_form_is_our_403_page_with_the_quick_exit():
 
 def test_500_renders_without_the_database_or_context_processors():
     """No django_db mark: any query here would fail the test."""
-    response = defaults.server_error(RequestFactory().get("/"))
+    with translation.override("en"):  # whatever language an earlier test left active in this thread
+        response = defaults.server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     body = response.content.decode()
     assert "Sorry, there is a problem with the service" in body

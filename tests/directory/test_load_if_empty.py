@@ -10,6 +10,7 @@ from directory.models import Contact, Service
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_if_empty_leaves_a_loaded_directory_alone():
     contact = Contact.objects.order_by("pk").first()
     contact.value = "edited by an editor"
@@ -23,6 +24,7 @@ def test_if_empty_leaves_a_loaded_directory_alone():
     assert f"The directory already holds {services} services; nothing loaded." in out.getvalue()
 
 
+@pytest.mark.slow
 def test_if_empty_loads_an_empty_directory():
     services = Service.objects.count()
     Service.objects.all().delete()
