@@ -4,9 +4,10 @@ import datetime
 import re
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from regions.models import Area, AreaGraph
+
+from .search import SEARCH_FIELDS
 
 MAX_QUOTE_WORDS = 25
 
@@ -359,18 +362,18 @@ class Programme(models.Model):
 # --------------------------------------------------------------------------
 
 
-SEARCH_FIELDS = ["name", "summary", "description", "eligibility", "organisation__name", "area_note"]
+class SearchDocumentField(SearchVectorField):
+    """The stored search document (a PostgreSQL ``tsvector``; NULL elsewhere), built by the database
+    from directory/search.py's expression. Python never reads it back: searching happens in SQL, and a
+    value held on the instance would only be copied into history and shown as a change.
+    Migrations see the plain ``SearchVectorField``."""
 
+    def from_db_value(self, value, expression, connection):
+        return None
 
-def search_vector():
-    """The weighted document searched on PostgreSQL (the GIN index uses the same expression)."""
-    from django.contrib.postgres.search import SearchVector
-
-    return (
-        SearchVector("name", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("description", "eligibility", "area_note", weight="C", config="english")
-    )
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.contrib.postgres.search.SearchVectorField", args, kwargs
 
 
 class ServiceQuerySet(models.QuerySet):
@@ -446,8 +449,10 @@ class ServiceQuerySet(models.QuerySet):
     def search(self, text):
         """Services matching the words in ``text``, best first.
 
-        On PostgreSQL this is full-text search (English stemming, web-search
-        syntax, ranked, backed by a GIN index on the same expression). Other
+        Both branches search the same fields (``directory.search.SEARCHED``:
+        the service's words and its organisation's and programme's names).
+        On PostgreSQL this is full-text search over the stored document
+        (English stemming, web-search syntax, ranked, GIN index). Other
         databases get a plain fallback: every word must appear in one of the
         searched fields.
         """
@@ -458,10 +463,9 @@ class ServiceQuerySet(models.QuerySet):
             from django.contrib.postgres.search import SearchQuery, SearchRank
 
             query = SearchQuery(text, search_type="websearch", config="english")
-            vector = search_vector()
             return (
-                self.annotate(search_document=vector, search_rank=SearchRank(vector, query))
-                .filter(search_document=query)
+                self.filter(search_document=query)
+                .annotate(search_rank=SearchRank(F("search_document"), query))
                 .order_by("-search_rank", "name")
             )
         condition = Q()
@@ -641,6 +645,8 @@ class Service(models.Model):
         verbose_name=_("verified by"),
         help_text=_("The editor who last checked this entry."),
     )
+    # Kept up to date by directory/search.py on every save of the service, its organisation or programme.
+    search_document = SearchDocumentField(_("search document"), null=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[risk_levels, areas])
     objects = ServiceManager()
