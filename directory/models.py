@@ -5,10 +5,12 @@ import re
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -693,6 +695,11 @@ class Service(models.Model):
     def get_absolute_url(self):
         return reverse("directory:service-detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        """Rules on one service's own fields that the database cannot state (see also Meta.constraints)."""
+        if self.last_verified and self.last_verified > timezone.localdate():
+            raise ValidationError({"last_verified": _("The date last verified cannot be in the future")})
+
     def natural_key(self):
         return (self.slug,)
 
@@ -824,6 +831,18 @@ class Contact(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self):
+        """Each kind of contact in its format (UK phone number, email address, web address), stored trimmed."""
+        from .validators import CONTACT_FORMATS
+
+        self.value = (self.value or "").strip()
+        validator = CONTACT_FORMATS.get(self.kind)
+        if self.value and validator:
+            try:
+                validator(self.value)
+            except ValidationError as error:
+                raise ValidationError({"value": error.messages}) from error
 
     def natural_key(self):
         return (self.service.slug, self.kind, self.value)
