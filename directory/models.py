@@ -865,6 +865,9 @@ class CitationManager(models.Manager):
         return self.get(service__slug=service_slug, document__slug=document_slug, quote=quote)
 
 
+LAST_CITATION_MESSAGE = _("Keep at least one citation: every service must cite a source")
+
+
 class Citation(Sourced):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="citations", verbose_name=_("service"))
     supports = models.CharField(
@@ -891,6 +894,15 @@ class Citation(Sourced):
 
     def __str__(self):
         return f"{self.document.slug} {self.section}: “{self.quote}”"
+
+    def delete(self, *args, **kwargs):
+        """Every service keeps at least one citation, whichever path removes one (admin, approval, undo).
+
+        Deleting the service itself removes its citations without coming here.
+        """
+        if not Citation.objects.filter(service_id=self.service_id).exclude(pk=self.pk).exists():
+            raise ValidationError(LAST_CITATION_MESSAGE, code="last_citation")
+        return super().delete(*args, **kwargs)
 
     def natural_key(self):
         return (self.service.slug, self.document.slug, self.quote)

@@ -6,7 +6,7 @@ from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Contact, Organisation, Service
+from directory.models import LAST_CITATION_MESSAGE, Contact, Organisation, Service
 from directory.validators import validate_web_address
 from referrals.models import ServicePathway
 
@@ -125,7 +125,13 @@ class OrganisationAdminForm(forms.ModelForm):
 class AtLeastOneCitationFormSet(BaseInlineFormSet):
     """Every service keeps at least one citation."""
 
-    default_error_messages = {"too_few_forms": _("Keep at least one citation: every service must cite a source")}
+    default_error_messages = {"too_few_forms": LAST_CITATION_MESSAGE}
+
+    def save(self, commit=True):
+        # New citations first, so replacing a service's only citation in one edit never leaves it with none
+        # (Citation.delete() refuses to remove the last one).
+        added = self.save_new_objects(commit)
+        return self.save_existing_objects(commit) + added
 
 
 class ReferralRoutesFormSet(BaseInlineFormSet):

@@ -82,3 +82,64 @@ def test_a_contact_in_its_format_is_kept_trimmed(kind, value):
 def test_every_contact_in_the_directory_meets_the_rule():
     for contact in Contact.objects.all():
         contact.full_clean()
+
+
+CITATION = "Keep at least one citation: every service must cite a source"
+
+
+def test_the_last_citation_of_a_service_cannot_be_deleted_but_the_service_can():
+    from directory.models import Citation
+    from tests import factories
+
+    service = factories.service()
+    only = service.citations.get()
+    with pytest.raises(ValidationError) as refused:
+        only.delete()
+    assert refused.value.messages == [CITATION]
+    second = Citation.objects.create(service=service, document=only.document, section="2", quote="Another quote.")
+    only.delete()
+    assert list(service.citations.all()) == [second]
+    service.delete()
+    assert not Citation.objects.filter(pk=second.pk).exists()
+
+
+def test_undoing_the_addition_of_a_services_only_citation_is_refused(director_client):
+    """The audit's case: undoing a citation's first ("added") history record used to leave 0 citations."""
+    from django.urls import reverse
+
+    from directory.models import Citation
+    from tests import factories
+
+    service = factories.service()
+    citation = service.citations.get()
+    added = Citation.history.get(id=citation.pk, history_type="+")
+    response = director_client.post(
+        reverse("editorial:undo-change", args=["directory", "citation", added.history_id]), follow=True
+    )
+    assert CITATION in response.content.decode()
+    assert list(service.citations.all()) == [citation]
+
+
+def test_replacing_the_only_citation_in_one_admin_edit_still_works(director_client):
+    from django.urls import reverse
+
+    from regions.models import Area
+    from tests import factories
+
+    from .conftest import change_form_data
+
+    service = factories.service(areas=[Area.objects.get(slug="cardiff")])
+    old = service.citations.get()
+    url = reverse("admin:directory_service_change", args=[service.pk])
+    data = change_form_data(director_client.get(url))
+    prefix = next(key[: -len("-quote")] for key, value in data.items() if value == old.quote)
+    formset = prefix.rsplit("-", 1)[0]
+    data[f"{prefix}-DELETE"] = "on"
+    new = f"{formset}-{data[f'{formset}-TOTAL_FORMS']}"
+    data[f"{formset}-TOTAL_FORMS"] = str(int(data[f"{formset}-TOTAL_FORMS"]) + 1)
+    data.update(
+        {f"{new}-document": str(old.document_id), f"{new}-section": "2", f"{new}-quote": "The replacement quote."}
+    )
+    response = director_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert [c.quote for c in service.citations.all()] == ["The replacement quote."]
