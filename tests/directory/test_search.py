@@ -44,15 +44,12 @@ def test_each_result_says_why_it_matched(client):
 
 def test_route_filter_keeps_only_services_with_that_route(client):
     response = client.get(SEARCH, {"route": "self-referral", "status": "all"})
-    slugs = set(result_slugs(response))
-    assert slugs
-    assert (
-        slugs
-        == set(
-            Service.objects.referable().filter(pathways__pathway__slug="self-referral").values_list("slug", flat=True)
-        )
-        & slugs
+    slugs = {service.slug for service in response.context["page"].paginator.object_list}
+    expected = set(
+        Service.objects.referable().filter(pathways__pathway__slug="self-referral").values_list("slug", flat=True)
     )
+    assert len(expected) > 3
+    assert slugs == expected
     assert "drive-cwm-taf-morgannwg" not in slugs
 
 
