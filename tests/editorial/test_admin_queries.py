@@ -74,6 +74,7 @@ def rows(response):
     return response.context["cl"].result_count if response.status_code == 200 else None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("opts", CHANGELISTS, ids=lambda o: o.label)
 def test_every_changelist_has_a_fixed_query_count_with_few_and_many_rows(
     admin_client, provider_client, opts, django_assert_max_num_queries
