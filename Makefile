@@ -3,23 +3,42 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Installs come from the hashed lock files in requirements/ (base: what production runs;
+# dev: base plus the test and lint tools), never from pyproject.toml's ranges directly.
+# pyproject.toml stays the source of the ranges; `make lock` turns them into the lock files.
+BASE_STAMP := $(VENV)/.installed-base
+STAMP := $(VENV)/.installed-dev
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run serve test setup lint check test-only messages load superuser css clean
+.PHONY: run serve test test-fast setup lint check test-only messages load superuser css clean lock
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+
+$(BASE_STAMP): requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(BASE_STAMP)
+
+$(STAMP): requirements/dev.txt $(BASE_STAMP)
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
 
-messages: $(STAMP)
+# Re-resolve pyproject.toml's ranges into requirements/*.txt with hashes. Versions already
+# in the lock are kept unless they no longer fit; `make lock UPGRADE=1` moves everything
+# to the newest versions the ranges allow. Commit both files.
+LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --universal \
+	--python-version 3.11 --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+lock: $(STAMP)
+	$(LOCK) -o requirements/base.txt
+	$(LOCK) --extra dev -c requirements/base.txt -o requirements/dev.txt
+
+messages: $(BASE_STAMP)
 	cd . && $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
-load: $(STAMP) messages
+load: $(BASE_STAMP) messages
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_directory
 
@@ -29,7 +48,7 @@ run: load
 # Production: never debug, whatever the environment says. scripts/serve.sh runs the
 # deployment checks, collectstatic, migrate, load_directory --if-empty, then gunicorn.
 serve: export DJANGO_DEBUG := 0
-serve: $(STAMP) messages
+serve: $(BASE_STAMP) messages
 	scripts/serve.sh
 
 lint: $(STAMP)
@@ -44,6 +63,11 @@ test-only: $(STAMP) messages
 	$(BIN)/pytest
 
 test: lint check test-only
+
+# While working: the rules, models and pages without the browser, the gunicorn processes,
+# subprocesses or the Hypothesis properties (markers in pyproject.toml). make test runs all.
+test-fast: $(STAMP) messages
+	$(BIN)/pytest -q -m "not browser and not processes and not slow"
 
 superuser: $(STAMP)
 	$(BIN)/python manage.py createsuperuser

@@ -4,16 +4,21 @@ import datetime
 import re
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from regions.models import Area, AreaGraph
+
+from .search import SEARCH_FIELDS
 
 MAX_QUOTE_WORDS = 25
 
@@ -373,18 +378,18 @@ class Programme(models.Model):
 # --------------------------------------------------------------------------
 
 
-SEARCH_FIELDS = ["name", "summary", "description", "eligibility", "organisation__name", "area_note"]
+class SearchDocumentField(SearchVectorField):
+    """The stored search document (a PostgreSQL ``tsvector``; NULL elsewhere), built by the database
+    from directory/search.py's expression. Python never reads it back: searching happens in SQL, and a
+    value held on the instance would only be copied into history and shown as a change.
+    Migrations see the plain ``SearchVectorField``."""
 
+    def from_db_value(self, value, expression, connection):
+        return None
 
-def search_vector():
-    """The weighted document searched on PostgreSQL (the GIN index uses the same expression)."""
-    from django.contrib.postgres.search import SearchVector
-
-    return (
-        SearchVector("name", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("description", "eligibility", "area_note", weight="C", config="english")
-    )
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.contrib.postgres.search.SearchVectorField", args, kwargs
 
 
 class ServiceQuerySet(models.QuerySet):
@@ -460,8 +465,10 @@ class ServiceQuerySet(models.QuerySet):
     def search(self, text):
         """Services matching the words in ``text``, best first.
 
-        On PostgreSQL this is full-text search (English stemming, web-search
-        syntax, ranked, backed by a GIN index on the same expression). Other
+        Both branches search the same fields (``directory.search.SEARCHED``:
+        the service's words and its organisation's and programme's names).
+        On PostgreSQL this is full-text search over the stored document
+        (English stemming, web-search syntax, ranked, GIN index). Other
         databases get a plain fallback: every word must appear in one of the
         searched fields.
         """
@@ -472,10 +479,9 @@ class ServiceQuerySet(models.QuerySet):
             from django.contrib.postgres.search import SearchQuery, SearchRank
 
             query = SearchQuery(text, search_type="websearch", config="english")
-            vector = search_vector()
             return (
-                self.annotate(search_document=vector, search_rank=SearchRank(vector, query))
-                .filter(search_document=query)
+                self.filter(search_document=query)
+                .annotate(search_rank=SearchRank(F("search_document"), query))
                 .order_by("-search_rank", "name")
             )
         condition = Q()
@@ -655,6 +661,8 @@ class Service(models.Model):
         verbose_name=_("verified by"),
         help_text=_("The editor who last checked this entry."),
     )
+    # Kept up to date by directory/search.py on every save of the service, its organisation or programme.
+    search_document = SearchDocumentField(_("search document"), null=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[risk_levels, areas])
     objects = ServiceManager()
@@ -700,6 +708,11 @@ class Service(models.Model):
 
     def get_absolute_url(self):
         return reverse("directory:service-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        """Rules on one service's own fields that the database cannot state (see also Meta.constraints)."""
+        if self.last_verified and self.last_verified > timezone.localdate():
+            raise ValidationError({"last_verified": _("The date last verified cannot be in the future")})
 
     def natural_key(self):
         return (self.slug,)
@@ -833,6 +846,18 @@ class Contact(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.value}"
 
+    def clean(self):
+        """Each kind of contact in its format (UK phone number, email address, web address), stored trimmed."""
+        from .validators import CONTACT_FORMATS
+
+        self.value = (self.value or "").strip()
+        validator = CONTACT_FORMATS.get(self.kind)
+        if self.value and validator:
+            try:
+                validator(self.value)
+            except ValidationError as error:
+                raise ValidationError({"value": error.messages}) from error
+
     def natural_key(self):
         return (self.service.slug, self.kind, self.value)
 
@@ -852,6 +877,9 @@ class Contact(models.Model):
 class CitationManager(models.Manager):
     def get_by_natural_key(self, service_slug, document_slug, quote):
         return self.get(service__slug=service_slug, document__slug=document_slug, quote=quote)
+
+
+LAST_CITATION_MESSAGE = _("Keep at least one citation: every service must cite a source")
 
 
 class Citation(Sourced):
@@ -880,6 +908,15 @@ class Citation(Sourced):
 
     def __str__(self):
         return f"{self.document.slug} {self.section}: “{self.quote}”"
+
+    def delete(self, *args, **kwargs):
+        """Every service keeps at least one citation, whichever path removes one (admin, approval, undo).
+
+        Deleting the service itself removes its citations without coming here.
+        """
+        if not Citation.objects.filter(service_id=self.service_id).exclude(pk=self.pk).exists():
+            raise ValidationError(LAST_CITATION_MESSAGE, code="last_citation")
+        return super().delete(*args, **kwargs)
 
     def natural_key(self):
         return (self.service.slug, self.document.slug, self.quote)

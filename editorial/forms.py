@@ -4,15 +4,14 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.forms.models import BaseInlineFormSet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Contact, ContactKind, Organisation, Service
+from directory.models import LAST_CITATION_MESSAGE, Contact, Organisation, Service
+from directory.validators import validate_web_address
 from referrals.models import ServicePathway
 
 from .models import ProblemReport, ProblemTopic, ReviewState
 from .services import marac_only_with_self_referral
-from .validators import validate_email, validate_uk_phone, validate_web_address
 
 MARAC_MESSAGE = _(
     "A service referred only through MARAC cannot also take self-referrals: remove the self-referral route "
@@ -102,36 +101,13 @@ class ServiceAdminForm(forms.ModelForm):
             "areas": {"required": _("Choose at least one area the service covers")},
         }
 
-    def clean_last_verified(self):
-        value = self.cleaned_data.get("last_verified")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The date last verified cannot be in the future"))
-        return value
-
 
 class ContactAdminForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["kind", "value", "label"]
 
-    VALIDATORS = {
-        ContactKind.EMAIL: validate_email,
-        ContactKind.PHONE: validate_uk_phone,
-        ContactKind.WEBSITE: validate_web_address,
-    }
-
-    def clean(self):
-        cleaned = super().clean()
-        value = (cleaned.get("value") or "").strip()
-        validator = self.VALIDATORS.get(cleaned.get("kind"))
-        if value and validator:
-            try:
-                validator(value)
-            except forms.ValidationError as error:
-                self.add_error("value", error)
-        if value:
-            cleaned["value"] = value
-        return cleaned
+    # Contact formats are Contact.clean()'s (directory/models.py), run by this form, import and approval alike.
 
 
 class OrganisationAdminForm(forms.ModelForm):
@@ -149,7 +125,13 @@ class OrganisationAdminForm(forms.ModelForm):
 class AtLeastOneCitationFormSet(BaseInlineFormSet):
     """Every service keeps at least one citation."""
 
-    default_error_messages = {"too_few_forms": _("Keep at least one citation: every service must cite a source")}
+    default_error_messages = {"too_few_forms": LAST_CITATION_MESSAGE}
+
+    def save(self, commit=True):
+        # New citations first, so replacing a service's only citation in one edit never leaves it with none
+        # (Citation.delete() refuses to remove the last one).
+        added = self.save_new_objects(commit)
+        return self.save_existing_objects(commit) + added
 
 
 class ReferralRoutesFormSet(BaseInlineFormSet):

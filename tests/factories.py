@@ -28,9 +28,10 @@ def document():
     return obj
 
 
-def service(areas=(), risk_levels=(), slug=None, **fields):
+def service(areas=(), risk_levels=(), slug=None, organisation=None, **fields):
     n = next(_counter)
-    organisation, _ = Organisation.objects.get_or_create(slug="test-org", defaults={"name": "Test organisation"})
+    if organisation is None:
+        organisation, _ = Organisation.objects.get_or_create(slug="test-org", defaults={"name": "Test organisation"})
     defaults = {
         "name": f"Service {n}",
         "summary": "A test service.",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.browser.test_accessibility import PUBLIC_PAGES
-from tests.test_bad_input import GET_URLS
+from tests.test_fuzz import GET_URLS
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ def lasting(response):
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.slow
 def test_no_public_page_sets_a_lasting_cookie(client, language):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     found = {}
@@ -38,6 +39,7 @@ def test_no_public_page_sets_a_lasting_cookie(client, language):
     assert found == {}
 
 
+@pytest.mark.slow
 def test_pages_without_a_form_set_no_cookie_at_all(client):
     set_by = {path: sorted(client.get(path).cookies) for path in PAGES}
     assert {path: names for path, names in set_by.items() if names} == {path: ["csrftoken"] for path in FORM_PAGES}

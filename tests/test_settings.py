@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION = {
@@ -21,12 +22,14 @@ def run_manage(*args, env):
     )
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_with_production_variables():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_missing_secret_key_fails_loudly_in_production():
     env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
     result = run_manage("check", env=env)
@@ -34,6 +37,7 @@ def test_a_missing_secret_key_fails_loudly_in_production():
     assert "Set DJANGO_SECRET_KEY" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_missing_database_url_fails_loudly_in_production():
     env = {k: v for k, v in PRODUCTION.items() if k != "DATABASE_URL"}
     result = run_manage("check", env=env)

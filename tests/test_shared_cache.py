@@ -34,6 +34,7 @@ def settings_in_a_new_process(**env):
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_redis_url_selects_djangos_redis_cache():
     assert settings_in_a_new_process(REDIS_URL="redis://cache.example.org:6379/3") == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -42,6 +43,7 @@ def test_redis_url_selects_djangos_redis_cache():
     }
 
 
+@pytest.mark.slow
 def test_without_redis_url_each_process_has_its_own_memory_cache():
     assert settings_in_a_new_process() == {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 

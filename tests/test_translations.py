@@ -26,6 +26,7 @@ def msgids(po_text):
     return ids
 
 
+@pytest.mark.slow
 def test_every_string_is_translated_and_none_is_fuzzy():
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(PO)], capture_output=True, text=True
@@ -36,6 +37,7 @@ def test_every_string_is_translated_and_none_is_fuzzy():
     assert "translated message" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_catalogue_holds_every_marked_string(tmp_path):
     """makemessages on a copy of the project finds nothing the catalogue lacks."""
     copy = tmp_path / "project"

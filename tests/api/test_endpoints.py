@@ -29,6 +29,7 @@ def test_api_info_names_the_profile_and_our_openapi(client):
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", [{}, {"minimal": "true"}, {"full": "true"}])
 def test_every_page_of_services_validates_in_every_shape(client, profile, shape):
     first = get(client, "/services", per_page=25, **shape)
@@ -56,6 +57,7 @@ def test_a_page_past_the_end_is_empty(client, profile):
     assert page["contents"] == [] and page["empty"] is True and page["size"] == 0 and page["page_number"] == 99
 
 
+@pytest.mark.slow
 def test_every_service_detail_validates_and_carries_provenance(client, profile):
     for service in Service.objects.referable():
         data = get(client, f"/services/{stable_id('service', service.slug)}")

@@ -147,6 +147,7 @@ def test_drive_is_marac_only_in_cwm_taf_morgannwg():
     assert [r.pathway.slug for r in routes] == ["marac"]
 
 
+@pytest.mark.slow
 def test_load_directory_twice_changes_nothing():
     def snapshot():
         rows = {}

@@ -11,6 +11,7 @@ from directory.models import Contact, Service
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_if_empty_leaves_a_loaded_directory_alone():
     contact = Contact.objects.order_by("pk").first()
     contact.value = "edited by an editor"
@@ -32,6 +33,7 @@ def empty_the_directory():
             model.history.all().delete()
 
 
+@pytest.mark.slow
 def test_if_empty_loads_an_empty_directory():
     services = Service.objects.count()
     empty_the_directory()

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from directory.models import Service
 
-pytestmark = pytest.mark.django_db
+# Whole-directory CSV round trips through the admin: the slow tier.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 CSV_FORMAT = "0"  # the first import and export format is CSV
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from directory.models import Contact, Organisation, Service
+from directory.validators import normalise_uk_phone
 from editorial.forms import ContactAdminForm, OrganisationAdminForm
-from editorial.validators import normalise_uk_phone
 from referrals.models import ReferralPathway
 
 from .conftest import change_form_data

@@ -36,3 +36,11 @@ def validate_web_address(value):
     """A web address with or without its scheme ('www.example.org' is how documents often write it)."""
     value = value.strip()
     _url(value if "://" in value else f"https://{value}")
+
+
+# The format each kind of Contact must have (Contact.clean()); keys are ContactKind values.
+CONTACT_FORMATS = {
+    "email": validate_email,
+    "phone": validate_uk_phone,
+    "website": validate_web_address,
+}
