@@ -129,7 +129,16 @@ class AtLeastOneCitationFormSet(BaseInlineFormSet):
 
     def save(self, commit=True):
         # New citations first, so replacing a service's only citation in one edit never leaves it with none
-        # (Citation.delete() refuses to remove the last one).
+        # (Citation.delete() refuses to remove the last one). Otherwise as BaseModelFormSet.save, which a
+        # provider editor's proposal calls with commit=False.
+        if not commit:
+            self.saved_forms = []
+
+            def save_m2m():
+                for form in self.saved_forms:
+                    form.save_m2m()
+
+            self.save_m2m = save_m2m
         added = self.save_new_objects(commit)
         return self.save_existing_objects(commit) + added
 

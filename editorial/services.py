@@ -249,7 +249,9 @@ def _check(obj):
         raise ValidationError([f"{thing}: {message}" for message in error.messages]) from error
 
 
-ROW_ORDER = {"delete": 0, "change": 1, "add": 2}
+# Rows are applied changes first, then additions, then removals, so that replacing a service's only
+# citation never passes through a moment with none (Citation.delete() refuses that).
+ROW_ORDER = {"change": 0, "add": 1, "delete": 2}
 
 
 @dataclass(frozen=True)
