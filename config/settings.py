@@ -319,3 +319,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Benchmarks only (bench/run.py): DJANGO_BENCH_VIEWS=1 adds /bench/bare/, a view rendering the
+# empty base.html, the yardstick each page is measured against. Never set in production.
+BENCH_VIEWS = env_bool("DJANGO_BENCH_VIEWS")
