@@ -1277,3 +1277,25 @@ class StatedGap(Sourced):
         return (self.slug,)
 
     natural_key.dependencies = ["regions.area", "directory.risklevel", "directory.document"]
+
+
+# --------------------------------------------------------------------------
+# Data version (for caches)
+# --------------------------------------------------------------------------
+
+
+class DataVersion(models.Model):
+    """One row whose number goes up with every edit to the directory (see ``directory/pagecache.py``).
+
+    It is bumped in the same transaction as the edit, so a cached page keyed by it is never
+    older than the data a reader could see: a page is recomputed once per change.
+    """
+
+    version = models.PositiveBigIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self):
+        return str(self.version)

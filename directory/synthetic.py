@@ -49,6 +49,7 @@ from .models import (
     StatusEvent,
     Tier,
 )
+from .pagecache import bump
 
 PREFIX = "synth"
 BATCH = 2000
@@ -331,6 +332,7 @@ def generate(services, areas, *, seed=1, today=None):
         model.objects.bulk_create(objs, batch_size=BATCH)
 
     assessments = _assessments(rng, list(ids.values()), documents[-1], today)
+    bump()  # bulk_create sends no signals: mark the directory changed for cached pages
     gaps = _stated_gaps(rng, area_groups, risks, documents[-1], today)
     return {
         "areas": sum(len(group) for group in area_groups.values()),
