@@ -74,7 +74,8 @@ def service_search(request):
     if not filterset.is_valid():
         return render(request, "directory/service_search.html", {"filter": filterset}, status=400)
     chosen = filterset.chosen
-    page = Paginator(filterset.qs.distinct(), SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    # No DISTINCT: area, audience and harm filter with EXISTS, and a risk level or a route joins at most one row.
+    page = Paginator(filterset.qs, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     results = explain_results(page, graph=graph, chosen=chosen)
     nearest = ([], [])
     if not results and "area" in chosen:
@@ -92,6 +93,7 @@ def service_search(request):
             "filter": filterset,
             "chosen": chosen,
             "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "results": results,
             "neighbouring": nearest[0],
             "adjacent": nearest[1],
