@@ -12,6 +12,7 @@ page. Bulk writes that send no signals (``QuerySet.update``, ``bulk_create``) mu
 
 import functools
 import hashlib
+import uuid
 
 from django.core.cache import cache
 from django.db import connection
@@ -27,19 +28,20 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
 
 def current_version():
-    """The directory's data version (one indexed read of one row)."""
+    """The directory's data version: a counter and a random token, changed by every edit (one row, by key)."""
     from .models import DataVersion
 
-    version = DataVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    return version or 0
+    row = DataVersion.objects.filter(pk=1).values_list("version", "token").first()
+    return f"{row[0]}-{row[1]}" if row else "0"
 
 
 def bump():
     """Mark the directory as changed, inside the current transaction."""
     from .models import DataVersion
 
-    if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1):
-        DataVersion.objects.get_or_create(pk=1, defaults={"version": 2})
+    token = uuid.uuid4().hex
+    if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1, token=token):
+        DataVersion.objects.get_or_create(pk=1, defaults={"version": 2, "token": token})
 
 
 def _tracked(sender):

@@ -52,5 +52,8 @@ class Command(BaseCommand):
             counts = generate(services, areas, seed=seed)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # planner statistics for the new rows, as autovacuum would later
         summary = ", ".join(f"{key} {value}" for key, value in counts.items())
         self.stdout.write(f"Generated in {time.monotonic() - started:.1f} s: {summary}.")
