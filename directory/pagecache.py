@@ -12,6 +12,7 @@ page. Bulk writes that send no signals (``QuerySet.update``, ``bulk_create``) mu
 
 import functools
 import hashlib
+import time
 import uuid
 
 from django.core.cache import cache
@@ -68,24 +69,34 @@ def connect_signals():
     m2m_changed.connect(_on_m2m, dispatch_uid="directory-data-version-m2m")
 
 
-def cache_key(request):
+LOCK_SECONDS = 120  # one request computes a page after a change; the lock lapses if its worker dies
+WAIT_SECONDS = 60  # others wait this long for it at most (when no earlier version can be served)
+
+
+def cache_keys(request):
+    """``(key, latest)``: the page at this data version, and the last version computed of it."""
     query = sorted((key, value) for key in request.GET for value in request.GET.getlist(key))
-    parts = [
-        str(current_version()),
-        get_language() or "",
-        timezone.localdate().isoformat(),
-        request.path,
-        repr(query),
-    ]
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-    return f"page:{connection.alias}:{digest}"
+    parts = [get_language() or "", timezone.localdate().isoformat(), request.path, repr(query)]
+    page = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    version = hashlib.sha256(current_version().encode()).hexdigest()[:16]
+    return f"page:{connection.alias}:{page}:{version}", f"page:{connection.alias}:{page}:latest"
+
+
+def _from_cache(entry):
+    status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
 
 
 def shared_page(view):
     """Serve ``view``'s successful GET responses from the cache until the data version changes.
 
-    Editors (signed-in staff) always get the page computed afresh. Responses that set a cookie
-    or that the view marked uncacheable are never stored.
+    After a change, the first request computes the page (holding a lock in the cache); requests
+    arriving meanwhile get the previous version if there is one, or wait for the new one, so a
+    page is computed once per change even under load. Editors (signed-in staff) always get the
+    page computed afresh. Responses that set a cookie are never stored.
     """
 
     @functools.wraps(view)
@@ -93,23 +104,36 @@ def shared_page(view):
         user = getattr(request, "user", None)
         if request.method != "GET" or (user is not None and user.is_authenticated and user.is_staff):
             return view(request, *args, **kwargs)
-        key = cache_key(request)
-        hit = cache.get(key)
-        if hit is not None:
-            status, headers, content = hit
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            return response
-        response = view(request, *args, **kwargs)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        ):
-            headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
-            cache.set(key, (response.status_code, headers, response.content), TIMEOUT)
+        key, latest = cache_keys(request)
+        entry = cache.get(key)
+        if entry is not None:
+            return _from_cache(entry)
+        lock = key + ":lock"
+        computing = cache.add(lock, 1, LOCK_SECONDS)
+        if not computing:
+            stale = cache.get(latest)
+            if stale is not None:
+                return _from_cache(stale)
+            deadline = time.monotonic() + WAIT_SECONDS
+            while time.monotonic() < deadline:
+                time.sleep(0.1)
+                entry = cache.get(key)
+                if entry is not None:
+                    return _from_cache(entry)
+        try:
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            ):
+                headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
+                entry = (response.status_code, headers, response.content)
+                cache.set_many({key: entry, latest: entry}, TIMEOUT)
+        finally:
+            if computing:
+                cache.delete(lock)
         return response
 
     return wrapped

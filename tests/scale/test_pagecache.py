@@ -69,3 +69,19 @@ def test_the_area_select_renders_the_chosen_option(client):
     other = client.get("/services/").content.decode()
     assert '<option value="newport" selected>' not in other
     assert '<option value="newport">' in other
+
+
+def test_while_one_request_computes_a_changed_page_others_get_the_previous_version(client):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from directory.pagecache import cache_keys
+
+    client.get("/standards/")
+    Service.objects.get(slug="drive-cardiff-and-vale").save()  # a change: the cached page is now old
+    key, _latest = cache_keys(RequestFactory().get("/standards/"))
+    cache.add(key + ":lock", 1, 60)  # another worker is computing the new version
+    response = client.get("/standards/")
+    assert response.status_code == 200 and not computed(response)
+    cache.delete(key + ":lock")
+    assert computed(client.get("/standards/"))
