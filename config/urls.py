@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from config import health
+from config import bench, health
 from config.language import switch_language
 
 urlpatterns = [
@@ -19,3 +20,6 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("directory.urls")),
 ]
+
+if settings.BENCH_VIEWS:  # bench/run.py only: the bare view every page is measured against
+    urlpatterns.insert(0, path("bench/bare/", bench.bare, name="bench-bare"))

@@ -7,6 +7,7 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
-        from .search import connect_signals
+        from . import pagecache, search
 
-        connect_signals()
+        search.connect_signals()
+        pagecache.connect_signals()

@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,8 @@ from .models import (
     StandardsAssessment,
     Tier,
 )
-from .services import explain_results, glossary_index, nearest_services, write_csv
+from .pagecache import shared_page
+from .services import csv_lines, explain_results, glossary_index, nearest_services
 
 
 def service_list(request):
@@ -73,7 +74,8 @@ def service_search(request):
     if not filterset.is_valid():
         return render(request, "directory/service_search.html", {"filter": filterset}, status=400)
     chosen = filterset.chosen
-    page = Paginator(filterset.qs.distinct(), SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    # No DISTINCT: area, audience and harm filter with EXISTS, and a risk level or a route joins at most one row.
+    page = Paginator(filterset.qs, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     results = explain_results(page, graph=graph, chosen=chosen)
     nearest = ([], [])
     if not results and "area" in chosen:
@@ -91,6 +93,7 @@ def service_search(request):
             "filter": filterset,
             "chosen": chosen,
             "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "results": results,
             "neighbouring": nearest[0],
             "adjacent": nearest[1],
@@ -99,17 +102,19 @@ def service_search(request):
 
 
 def service_export(request):
-    """Every entry as CSV; with search parameters, exactly the services the search page shows (all pages)."""
+    """Every entry as CSV; with search parameters, exactly the services the search page shows (all pages).
+
+    Streamed as it is read from the database: constant memory, first bytes at once, whatever the size.
+    """
     if request.GET:
-        filterset = ServiceFilter(request.GET, queryset=Service.objects.referable().for_export())
+        filterset = ServiceFilter(request.GET, queryset=Service.objects.referable())
         if not filterset.is_valid():
             return render(request, "directory/service_search.html", {"filter": filterset}, status=400)
-        services = filterset.qs.distinct()
+        services = filterset.qs
     else:
-        services = Service.objects.for_export()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+        services = Service.objects.all()
+    response = StreamingHttpResponse(csv_lines(services), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="services.csv"'
-    write_csv(response, services)
     return response
 
 
@@ -128,6 +133,7 @@ def _coverage(request):
     return form, matrix, compared, checks
 
 
+@shared_page
 def coverage_page(request):
     """The coverage matrix and map, as of any date (beside a second date), with the gaps the documents state."""
     form, matrix, compared, checks = _coverage(request)
@@ -149,6 +155,7 @@ def coverage_page(request):
     )
 
 
+@shared_page
 def coverage_csv(request, kind):
     form, matrix, _compared, checks = _coverage(request)
     if matrix is None:
@@ -162,11 +169,13 @@ def coverage_csv(request, kind):
     return response
 
 
+@shared_page
 def funding(request):
     """Which provision is fragile: annual or time-limited funding, and what has been decommissioned."""
     return render(request, "directory/funding.html", coverage.funding_overview(Service.objects.referable()))
 
 
+@shared_page
 def standards(request):
     """Every assessment against the VAWDASV Perpetrator Service Standards, summarised."""
     assessments = StandardsAssessment.objects.select_related("service", "document").with_rating_counts()

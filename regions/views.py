@@ -1,21 +1,36 @@
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from directory.models import Service
 
 from .models import Area, AreaGraph
 
+AREA_PAGE_SIZE = 40
+
 
 def area_detail(request, slug):
-    """An area, the areas around it, and the services working in all or part of it."""
+    """An area, the areas around it, and the services working in all or part of it (those covering all first).
+
+    Paginated: at national scale hundreds of services cover a council, and the page reads only the ones it shows.
+    """
     area = get_object_or_404(Area.objects.prefetch_related("within", "contains"), slug=slug)
-    services = list(Service.objects.referable().covering(area, graph=AreaGraph.load()).for_home_page())
+    services = (
+        Service.objects.referable()
+        .covering(area, graph=AreaGraph.load())
+        .for_home_page()
+        .order_by("-covers_whole", "name", "slug")
+    )
+    page = Paginator(services, AREA_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page)
     return render(
         request,
         "regions/area_detail.html",
         {
             "area": area,
-            "whole": [s for s in services if s.covers_whole],
-            "part": [s for s in services if not s.covers_whole],
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "whole": [s for s in shown if s.covers_whole],
+            "part": [s for s in shown if not s.covers_whole],
         },
     )
 

@@ -18,6 +18,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_directory", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached pages and area options never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def admin_client(client, admin_user):
     """pytest-django's superuser client, signed in with the second factor given (the admin requires it)."""

@@ -1,0 +1,139 @@
+"""Pages that are the same for every reader, cached until the directory changes.
+
+Commissioner pages (coverage, funding, standards and their CSVs) cost a pass over the whole
+directory. They are kept in the shared cache (``REDIS_URL``) keyed by the path, every query
+parameter, the language, today's date and the **data version**: a row that every save,
+delete and many-to-many change to the directory's models bumps in the same transaction
+(signals connected in ``DirectoryConfig.ready``). So a page is computed once per change, not
+once per request, and never outlives the data it shows. Staff (editors) always get a fresh
+page. Bulk writes that send no signals (``QuerySet.update``, ``bulk_create``) must call
+:func:`bump` themselves (the synthetic generator does).
+"""
+
+import functools
+import hashlib
+import time
+import uuid
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+VERSIONED_APPS = {"directory", "referrals", "regions"}
+TIMEOUT = 24 * 60 * 60  # a day at most; the data version makes them stale sooner
+KEPT_HEADERS = ("Content-Type", "Content-Disposition")
+
+
+def current_version():
+    """The directory's data version: a counter and a random token, changed by every edit (one row, by key)."""
+    from .models import DataVersion
+
+    row = DataVersion.objects.filter(pk=1).values_list("version", "token").first()
+    return f"{row[0]}-{row[1]}" if row else "0"
+
+
+def bump():
+    """Mark the directory as changed, inside the current transaction."""
+    from .models import DataVersion
+
+    token = uuid.uuid4().hex
+    if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1, token=token):
+        DataVersion.objects.get_or_create(pk=1, defaults={"version": 2, "token": token})
+
+
+def _tracked(sender):
+    meta = getattr(sender, "_meta", None)
+    if meta is None or meta.app_label not in VERSIONED_APPS:
+        return False
+    # django-simple-history writes a Historical* row beside every save: the save itself already counts.
+    return not meta.object_name.startswith("Historical") and meta.object_name != "DataVersion"
+
+
+def _on_change(sender, **kwargs):
+    if _tracked(sender):
+        bump()
+
+
+def _on_m2m(sender, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and _tracked(sender):
+        bump()
+
+
+def connect_signals():
+    post_save.connect(_on_change, dispatch_uid="directory-data-version-save")
+    post_delete.connect(_on_change, dispatch_uid="directory-data-version-delete")
+    m2m_changed.connect(_on_m2m, dispatch_uid="directory-data-version-m2m")
+
+
+LOCK_SECONDS = 120  # one request computes a page after a change; the lock lapses if its worker dies
+WAIT_SECONDS = 60  # others wait this long for it at most (when no earlier version can be served)
+
+
+def cache_keys(request):
+    """``(key, latest)``: the page at this data version, and the last version computed of it."""
+    query = sorted((key, value) for key in request.GET for value in request.GET.getlist(key))
+    parts = [get_language() or "", timezone.localdate().isoformat(), request.path, repr(query)]
+    page = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    version = hashlib.sha256(current_version().encode()).hexdigest()[:16]
+    return f"page:{connection.alias}:{page}:{version}", f"page:{connection.alias}:{page}:latest"
+
+
+def _from_cache(entry):
+    status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def shared_page(view):
+    """Serve ``view``'s successful GET responses from the cache until the data version changes.
+
+    After a change, the first request computes the page (holding a lock in the cache); requests
+    arriving meanwhile get the previous version if there is one, or wait for the new one, so a
+    page is computed once per change even under load. Editors (signed-in staff) always get the
+    page computed afresh. Responses that set a cookie are never stored.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = getattr(request, "user", None)
+        if request.method != "GET" or (user is not None and user.is_authenticated and user.is_staff):
+            return view(request, *args, **kwargs)
+        key, latest = cache_keys(request)
+        entry = cache.get(key)
+        if entry is not None:
+            return _from_cache(entry)
+        lock = key + ":lock"
+        computing = cache.add(lock, 1, LOCK_SECONDS)
+        if not computing:
+            stale = cache.get(latest)
+            if stale is not None:
+                return _from_cache(stale)
+            deadline = time.monotonic() + WAIT_SECONDS
+            while time.monotonic() < deadline:
+                time.sleep(0.1)
+                entry = cache.get(key)
+                if entry is not None:
+                    return _from_cache(entry)
+        try:
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            ):
+                headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
+                entry = (response.status_code, headers, response.content)
+                cache.set_many({key: entry, latest: entry}, TIMEOUT)
+        finally:
+            if computing:
+                cache.delete(lock)
+        return response
+
+    return wrapped

@@ -1,0 +1,87 @@
+"""Commissioner pages: cached until the directory changes; editors always see fresh data."""
+
+import pytest
+from django.db import transaction
+
+from directory.models import Service
+from directory.pagecache import current_version
+from regions.models import Area
+
+pytestmark = pytest.mark.django_db
+
+
+def computed(response):
+    """True when the view ran (a cached response carries no template context)."""
+    return response.context is not None
+
+
+def test_a_commissioner_page_is_computed_once_then_served_from_the_cache(client):
+    assert computed(client.get("/funding/"))
+    assert not computed(client.get("/funding/"))
+    # Options are part of the key.
+    assert computed(client.get("/coverage/", {"as_of": "2020-11-01"}))
+    assert not computed(client.get("/coverage/", {"as_of": "2020-11-01"}))
+    assert computed(client.get("/coverage/", {"as_of": "2021-11-01"}))
+
+
+def test_every_kind_of_edit_bumps_the_data_version(client):
+    service = Service.objects.get(slug="drive-cardiff-and-vale")
+    seen = {current_version()}
+    service.funding_note = "Changed by a test"
+    service.save()
+    seen.add(current_version())
+    service.areas.add(Area.objects.get(slug="newport"))
+    seen.add(current_version())
+    service.contacts.first().delete()
+    seen.add(current_version())
+    assert len(seen) == 4
+
+
+def test_an_edit_shows_on_the_next_request(client):
+    client.get("/funding/")
+    service = Service.objects.get(slug="drive-cardiff-and-vale")
+    service.funding_note = "A note no document has"
+    service.save()
+    response = client.get("/funding/")
+    assert computed(response)
+
+
+def test_a_bump_rolled_back_never_returns_as_a_later_version():
+    before = current_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Service.objects.filter(slug="drive-cardiff-and-vale").first().save()
+        rolled_back = current_version()
+        raise RuntimeError
+    assert current_version() == before
+    Service.objects.filter(slug="drive-cardiff-and-vale").first().save()
+    assert current_version() not in {before, rolled_back}
+
+
+def test_editors_always_get_a_fresh_page(admin_client):
+    assert computed(admin_client.get("/funding/"))
+    assert computed(admin_client.get("/funding/"))
+
+
+def test_the_area_select_renders_the_chosen_option(client):
+    html = client.get("/services/", {"area": "newport"}).content.decode()
+    assert '<option value="newport" selected>' in html
+    assert html.count(" selected>") >= 1
+    other = client.get("/services/").content.decode()
+    assert '<option value="newport" selected>' not in other
+    assert '<option value="newport">' in other
+
+
+def test_while_one_request_computes_a_changed_page_others_get_the_previous_version(client):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from directory.pagecache import cache_keys
+
+    client.get("/standards/")
+    Service.objects.get(slug="drive-cardiff-and-vale").save()  # a change: the cached page is now old
+    key, _latest = cache_keys(RequestFactory().get("/standards/"))
+    cache.add(key + ":lock", 1, 60)  # another worker is computing the new version
+    response = client.get("/standards/")
+    assert response.status_code == 200 and not computed(response)
+    cache.delete(key + ":lock")
+    assert computed(client.get("/standards/"))
