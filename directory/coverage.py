@@ -36,48 +36,33 @@ GROUPINGS = {
 
 
 # --------------------------------------------------------------------------
-# A service's status on a date
+# A service's status on a date: the one timeline (ServiceQuerySet.with_timeline)
 # --------------------------------------------------------------------------
 
 
-def timeline(service):
-    """``[(date, status)]``: what is known of the service over time, oldest first.
+class Timeline:
+    """Each service's status on any date, asked of the database once per date (see ``with_timeline``)."""
 
-    Each document's status event, the start date (the service began) and the
-    end date (it stopped) are points on the line. Uses the prefetched
-    ``status_events``.
-    """
-    points = [(event.date, event.status) for event in service.status_events.all()]
-    if service.start_date and service.status in (Status.ACTIVE, Status.PILOT, Status.DECOMMISSIONED):
-        points.append((service.start_date, Status.PILOT if service.status == Status.PILOT else Status.ACTIVE))
-    if service.end_date:
-        points.append((service.end_date, Status.DECOMMISSIONED))
-    # On the same day an end outranks a start, and a start outranks a report.
-    order = {Status.DECOMMISSIONED: 2, Status.NEVER_ESTABLISHED: 2}
-    return sorted(points, key=lambda point: (point[0], order.get(point[1], 1)))
+    def __init__(self, queryset=None):
+        self.queryset = queryset if queryset is not None else Service.objects.referable()
+        self._by_date = {}
+
+    def on(self, date):
+        """``{service pk: status}`` on ``date`` (``""`` where nothing is known)."""
+        if date not in self._by_date:
+            rows = self.queryset.with_timeline(date).values_list("pk", "timeline_status")
+            self._by_date[date] = dict(rows)
+        return self._by_date[date]
 
 
-def status_on(service, date):
-    """The service's status on ``date``, or ``None`` where nothing is known by then.
-
-    The latest point on its timeline at or before ``date`` decides. A service
-    whose start is unknown but which is known to have ended later counts as
-    running until its end. A service with no dated history at all (a document
-    with no year) takes its current status within its start and end dates.
-    """
-    points = timeline(service)
-    if not points:
-        return service.status if service.was_operating_on(date) else None
-    known = [status for when, status in points if when <= date]
-    if known:
-        return known[-1]
-    if service.end_date and not service.start_date and date <= service.end_date:
-        return Status.ACTIVE
-    return None
+def status_on(service, date, timeline=None):
+    """The service's status on ``date`` from the one timeline, or ``None`` where nothing is known by then."""
+    status = (timeline or Timeline(Service.objects.filter(pk=service.pk))).on(date).get(service.pk)
+    return status or None
 
 
-def is_operating_on(service, date):
-    return status_on(service, date) in Status.operating()
+def is_operating_on(service, date, timeline=None):
+    return status_on(service, date, timeline) in Status.operating()
 
 
 def is_criminal_justice_only(service):
@@ -158,15 +143,16 @@ def load_services():
     return list(
         Service.objects.referable()
         .select_related("organisation")
-        .prefetch_related("areas", "risk_levels", "status_events", "pathways__pathway")
+        .prefetch_related("areas", "risk_levels", "pathways__pathway")
     )
 
 
-def counted_services(services, options):
+def counted_services(services, options, timeline=None):
     """The services that count under ``options``."""
     chosen = []
+    statuses = (timeline or Timeline()).on(options.as_of)
     for service in services:
-        status = status_on(service, options.as_of)
+        status = statuses.get(service.pk)
         if status not in Status.operating():
             continue
         if status == Status.PILOT and not options.include_pilots:
@@ -181,9 +167,9 @@ def covers(service, whole_and_part):
     return any(area.pk in whole_and_part for area in service.areas.all())
 
 
-def build_matrix(options, *, services=None, graph=None):
+def build_matrix(options, *, services=None, graph=None, timeline=None):
     graph = graph or AreaGraph.load()
-    services = counted_services(services if services is not None else load_services(), options)
+    services = counted_services(services if services is not None else load_services(), options, timeline)
     risk_levels = list(RiskLevel.objects.all())
     councils = list(Area.objects.local_authorities().prefetch_related("within"))
     grouping_kind = GROUPINGS.get(options.group_by, AreaKind.POLICE_FORCE_AREA)
@@ -244,7 +230,7 @@ class GapCheck:
         return self.checkable and self.dated and not self.then
 
 
-def gap_services(gap, services, graph, date):
+def gap_services(gap, services, graph, date, timeline=None):
     """Services that would fill ``gap`` on ``date`` according to the data."""
     footprint = set()
     for area in gap.areas.all():
@@ -253,7 +239,7 @@ def gap_services(gap, services, graph, date):
     levels = {level.pk for level in gap.risk_levels.all()}
     found = []
     options = Options(as_of=date, include_criminal_justice=not gap.excludes_criminal_justice)
-    for service in counted_services(services, options):
+    for service in counted_services(services, options, timeline):
         if service.scope != Scope.LOCAL or service.tier not in INTERVENTION_TIERS:
             continue
         if not covers(service, footprint):
@@ -266,11 +252,12 @@ def gap_services(gap, services, graph, date):
     return found
 
 
-def check_stated_gaps(*, as_of, services=None, graph=None):
+def check_stated_gaps(*, as_of, services=None, graph=None, timeline=None):
     """Each gap a document states (up to ``as_of``, and any from undated documents), with what the data computes
     then and on ``as_of``."""
     graph = graph or AreaGraph.load()
     services = services if services is not None else load_services()
+    timeline = timeline or Timeline()
     gaps = (
         StatedGap.objects.filter(Q(as_of__lte=as_of) | Q(as_of__isnull=True))
         .select_related("document")
@@ -279,8 +266,8 @@ def check_stated_gaps(*, as_of, services=None, graph=None):
     checks = []
     for gap in gaps:
         checkable = bool(gap.tier or gap.risk_levels.all() or gap.excludes_criminal_justice)
-        then = gap_services(gap, services, graph, gap.as_of) if checkable and gap.as_of else []
-        now = gap_services(gap, services, graph, as_of) if checkable else []
+        then = gap_services(gap, services, graph, gap.as_of, timeline) if checkable and gap.as_of else []
+        now = gap_services(gap, services, graph, as_of, timeline) if checkable else []
         checks.append(GapCheck(gap=gap, checkable=checkable, then=then, now=now))
     return checks
 
@@ -407,16 +394,16 @@ def write_gaps_csv(stream, matrix, checks):
 # --------------------------------------------------------------------------
 
 
-def funding_overview(services):
-    """``fragile``, ``secure`` and ``ended`` services, for the funding page."""
-    services = services.for_list_page()
+def funding_overview(services, *, today):
+    """``fragile``, ``secure`` and ``ended`` services on ``today``'s timeline, for the funding page."""
+    services = services.for_list_page().with_timeline(today)
     ended = [Status.DECOMMISSIONED, Status.NEVER_ESTABLISHED]
     return {
         "fragile": services.filter(funding_longevity__in=FundingLongevity.fragile())
-        .exclude(status__in=ended)
+        .exclude(timeline_status__in=ended)
         .order_by("funding_longevity", "name"),
         "secure": services.filter(
             funding_longevity__in=[FundingLongevity.MULTI_YEAR, FundingLongevity.MULTI_YEAR_CORE]
-        ).exclude(status__in=ended),
-        "ended": services.filter(status__in=ended).order_by("-end_date", "name"),
+        ).exclude(timeline_status__in=ended),
+        "ended": services.filter(timeline_status__in=ended).order_by("-end_date", "name"),
     }

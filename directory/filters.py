@@ -157,9 +157,10 @@ class ServiceFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": _("Choose voluntary or mandated attendance")},
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"),
-        choices=[("all", _("Include planned and decommissioned"))],
-        empty_label=_("Running now"),
+        label=_("Status on the latest evidence"),
+        choices=[("all", _("Also planned, ended and not known"))],
+        empty_label=_("Last reported running (however long ago)"),
+        help_text=_("Each result says how old its evidence is."),
         method="filter_status",
         error_messages={"invalid_choice": _("Choose to show services running now or all services")},
     )
@@ -175,9 +176,11 @@ class ServiceFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
 
     def filter_queryset(self, queryset):
-        # "Running now" unless the status filter asks for everything.
+        # Running on the timeline unless the status filter asks for everything; every row carries its claim.
         if self.running_now_by_default and not self.form.cleaned_data.get("status"):
-            queryset = queryset.current(self.today)
+            queryset = queryset.operating_on(self.today)
+        else:
+            queryset = queryset.with_timeline(self.today)
         # Services for the person who causes harm unless the audience filter asks for others.
         if self.person_by_default and not self.form.cleaned_data.get("audience"):
             queryset = queryset.for_audience(Audience.PERSON, or_not_stated=True)

@@ -23,21 +23,6 @@ class AreaSearchForm(forms.Form):
     )
 
 
-class StatusForm(forms.Form):
-    """Which services to list: those running now, or every entry with its status."""
-
-    status = forms.ChoiceField(
-        label=_("Show"),
-        choices=[("", _("Services running now")), ("all", _("All entries, including planned and decommissioned"))],
-        required=False,
-        error_messages={"invalid_choice": _("Choose to show services running now or all entries")},
-    )
-
-    @property
-    def include_all(self):
-        return self.is_valid() and self.cleaned_data["status"] == "all"
-
-
 class CoverageForm(forms.Form):
     """The coverage switches. Every one has a default, so the bare URL shows today's picture."""
 

@@ -7,7 +7,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Harm, RiskLevel
+from .models import Claim, Harm, RiskLevel, Status, Tier
 
 EXPORT_COLUMNS = [
     ("slug", _("slug")),
@@ -21,6 +21,8 @@ EXPORT_COLUMNS = [
     ("attendance", _("attendance")),
     ("format", _("format")),
     ("status", _("status")),
+    ("evidence_date", _("newest evidence")),
+    ("evidence", _("what the evidence says")),
     ("start", _("start")),
     ("end", _("end")),
     ("emails", _("emails")),
@@ -50,7 +52,9 @@ def export_row(service):
         "referral_routes": _join(link.pathway.slug for link in service.pathways.all()),
         "attendance": service.attendance,
         "format": service.format,
-        "status": service.status,
+        "status": service.status_now,
+        "evidence_date": service.claim.evidence.isoformat() if service.claim.evidence else "",
+        "evidence": service.claim.text,
         "start": service.start_date.isoformat() if service.start_date else service.start_text,
         "end": service.end_date.isoformat() if service.end_date else service.end_text,
         "emails": _join(c.value for c in contacts if c.kind == "email"),
@@ -212,3 +216,24 @@ def link_glossary_terms(text, index):
         return format_html('<a class="govuk-link" href="{}"><abbr>{}</abbr></a>', url, word)
 
     return mark_safe(pattern.sub(link, text))  # noqa: S308 - built from escaped text and format_html
+
+
+def kind_counts(services, *, today):
+    """``[(tier, label, running, unconfirmed)]`` for the home page, in tier order, leaving out empty kinds.
+
+    ``running`` counts services running on ``today``'s timeline; ``unconfirmed`` how many of
+    those have no evidence within the stale threshold. One query, whatever the number of services.
+    """
+    rows = services.with_timeline(today).values_list(
+        "tier", "timeline_status", "timeline_evidence", "evidence_document", "start_date", "last_verified"
+    )
+    counts = {}
+    for tier, status, evidence, document, start, verified in rows:
+        if status not in Status.operating():
+            continue
+        claim = Claim(
+            status=status, evidence=evidence, document=document, date=today, start_date=start, verified=verified
+        )
+        running, unconfirmed = counts.get(tier, (0, 0))
+        counts[tier] = (running + 1, unconfirmed + claim.warning)
+    return [(tier, tier.label, *counts[tier.value]) for tier in Tier if tier.value in counts]

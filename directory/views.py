@@ -8,39 +8,29 @@ from regions.models import AreaGraph
 
 from . import coverage
 from .filters import ServiceFilter
-from .forms import AreaSearchForm, CoverageForm, StatusForm
+from .forms import AreaSearchForm, CoverageForm
 from .models import (
     Document,
     GlossaryTerm,
     Organisation,
-    Scope,
     Service,
     StandardsAssessment,
-    Tier,
+    evidence_horizon,
+    stale_months,
 )
-from .services import explain_results, glossary_index, nearest_services, write_csv
+from .services import explain_results, glossary_index, kind_counts, nearest_services, write_csv
 
 
 def service_list(request):
-    """Home: every current service grouped by tier; ?status=all adds the rest."""
-    form = StatusForm(request.GET)
-    if not form.is_valid():
-        return render(request, "directory/service_list.html", {"form": form, "groups": []}, status=400)
-    services = Service.objects.for_home_page()
-    elsewhere = []
-    if form.include_all:
-        elsewhere = services.filter(scope=Scope.ELSEWHERE)
-        services = services.referable()
-    else:
-        services = services.referable().current(timezone.localdate())
+    """Home: an entry point (search, the matcher, counts by kind linking into search), dated by its evidence."""
+    today = timezone.localdate()
     return render(
         request,
         "directory/service_list.html",
         {
-            "form": form,
-            "groups": Tier.group(services),
-            "elsewhere": elsewhere,
-            "include_all": form.include_all,
+            "kinds": kind_counts(Service.objects.referable(), today=today),
+            "horizon": evidence_horizon(),
+            "stale_months": stale_months(),
             "area_form": AreaSearchForm(),
             "matcher_url": reverse("referrals:case-matcher"),
         },
@@ -48,14 +38,14 @@ def service_list(request):
 
 
 def service_detail(request, slug):
-    service = get_object_or_404(Service.objects.for_detail_page(), slug=slug)
+    service = get_object_or_404(Service.objects.for_detail_page().with_timeline(timezone.localdate()), slug=slug)
     glossary = glossary_index(GlossaryTerm.objects.all())
     return render(request, "directory/service_detail.html", {"service": service, "glossary": glossary})
 
 
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
-    services = organisation.services.for_home_page()
+    services = organisation.services.for_home_page().with_timeline(timezone.localdate())
     return render(request, "directory/organisation_detail.html", {"organisation": organisation, "services": services})
 
 
@@ -106,7 +96,7 @@ def service_export(request):
             return render(request, "directory/service_search.html", {"filter": filterset}, status=400)
         services = filterset.qs.distinct()
     else:
-        services = Service.objects.for_export()
+        services = Service.objects.for_export().with_timeline(timezone.localdate())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="services.csv"'
     write_csv(response, services)
@@ -122,9 +112,12 @@ def _coverage(request):
     options, compare_options = form.options(today), form.compare_options(today)
     graph = AreaGraph.load()
     services = coverage.load_services()
-    matrix = coverage.build_matrix(options, services=services, graph=graph)
-    compared = compare_options and coverage.build_matrix(compare_options, services=services, graph=graph)
-    checks = coverage.check_stated_gaps(as_of=options.as_of, services=services, graph=graph)
+    timeline = coverage.Timeline()
+    matrix = coverage.build_matrix(options, services=services, graph=graph, timeline=timeline)
+    compared = compare_options and coverage.build_matrix(
+        compare_options, services=services, graph=graph, timeline=timeline
+    )
+    checks = coverage.check_stated_gaps(as_of=options.as_of, services=services, graph=graph, timeline=timeline)
     return form, matrix, compared, checks
 
 
@@ -164,7 +157,8 @@ def coverage_csv(request, kind):
 
 def funding(request):
     """Which provision is fragile: annual or time-limited funding, and what has been decommissioned."""
-    return render(request, "directory/funding.html", coverage.funding_overview(Service.objects.referable()))
+    context = coverage.funding_overview(Service.objects.referable(), today=timezone.localdate())
+    return render(request, "directory/funding.html", context)
 
 
 def standards(request):

@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from directory.models import Service
 
@@ -6,9 +7,14 @@ from .models import Area, AreaGraph
 
 
 def area_detail(request, slug):
-    """An area, the areas around it, and the services working in all or part of it."""
+    """An area, the areas around it, and the services running there today (on their timeline), in all or part of it."""
     area = get_object_or_404(Area.objects.prefetch_related("within", "contains"), slug=slug)
-    services = list(Service.objects.referable().covering(area, graph=AreaGraph.load()).for_home_page())
+    services = list(
+        Service.objects.referable()
+        .operating_on(timezone.localdate())
+        .covering(area, graph=AreaGraph.load())
+        .for_home_page()
+    )
     return render(
         request,
         "regions/area_detail.html",

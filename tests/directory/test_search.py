@@ -234,18 +234,22 @@ def test_the_filters_in_force_are_summarised_in_one_line_in_the_forms_order(clie
         "High harm",
         "Group",
         "Voluntary",
-        "Include planned and decommissioned",
+        "Also planned, ended and not known",
     ]
     response = client.get(SEARCH, {"area": "merthyr-tydfil", "risk": "high"})
-    assert response.context["filter"].summary == ["Merthyr Tydfil", "High risk", "Running now"]
-    assert client.get(SEARCH).context["filter"].summary == ["Running now"]
+    assert response.context["filter"].summary == [
+        "Merthyr Tydfil",
+        "High risk",
+        "Last reported running (however long ago)",
+    ]
+    assert client.get(SEARCH).context["filter"].summary == ["Last reported running (however long ago)"]
 
 
 def test_the_summary_and_filter_control_come_before_the_results_and_the_full_form_is_there(client):
     response = client.get(SEARCH, {"area": "merthyr-tydfil", "risk": "high"})
     html = response.content.decode()
-    assert "Merthyr Tydfil · High risk · Running now" in html
-    summary = html.index("Merthyr Tydfil · High risk · Running now")
+    assert "Merthyr Tydfil · High risk · Last reported running (however long ago)" in html
+    summary = html.index("Merthyr Tydfil · High risk · Last reported running (however long ago)")
     toggle = html.index('aria-controls="filters"')
     panel = html.index('id="filters"')
     results = html.index('id="results"')
