@@ -193,7 +193,9 @@ class ServiceFilter(django_filters.FilterSet):
         return queryset.covering(value, graph=self.graph or AreaGraph.load())
 
     def filter_risk(self, queryset, name, value):
-        return queryset.for_risk_level(value)
+        # Services that take the level, then (in their own group) those whose documents give no risk level.
+        queryset = queryset.for_risk_level(value, or_not_stated=True)
+        return queryset.order_by("-risk_stated", *(queryset.query.order_by or Service._meta.ordering))
 
     def filter_route(self, queryset, name, value):
         return queryset.filter(pathways__pathway=value)
@@ -206,10 +208,24 @@ class ServiceFilter(django_filters.FilterSet):
     def filter_harm(self, queryset, name, value):
         # Services stated to work with the harm first, keeping any order already chosen (search rank).
         queryset = queryset.addressing(value)
-        return queryset.order_by("-harm_stated", *(queryset.query.order_by or Service._meta.ordering))
+        order = list(queryset.query.order_by or Service._meta.ordering)
+        first = [order.pop(0)] if order and order[0] == "-risk_stated" else []  # the risk groups stay apart
+        return queryset.order_by(*first, "-harm_stated", *order)
 
     def filter_status(self, queryset, name, value):
         return queryset
+
+    def risk_counts(self):
+        """``(taking it, not stated)`` for a search with a risk level, else ``None`` (one query)."""
+        if "risk" not in self.chosen:
+            return None
+        from django.db.models import Count, Q
+
+        counts = self.qs.order_by().aggregate(
+            stated=Count("pk", filter=Q(risk_stated=True), distinct=True),
+            unstated=Count("pk", filter=Q(risk_stated=False), distinct=True),
+        )
+        return counts["stated"], counts["unstated"]
 
     @property
     def chosen(self):

@@ -605,8 +605,18 @@ class ServiceQuerySet(models.QuerySet):
     def not_operating_on(self, date):
         return self.with_timeline(date).exclude(timeline_status__in=Status.operating())
 
-    def for_risk_level(self, level):
-        return self.filter(risk_levels=level)
+    def for_risk_level(self, level, *, or_not_stated=False):
+        """Services the documents say take ``level``.
+
+        With ``or_not_stated``, also services whose documents give no risk level at all
+        ("not stated" is never read as "no"); each service is annotated with
+        ``risk_stated`` (True where a document gives ``level``) so pages can group them.
+        """
+        if not or_not_stated:
+            return self.filter(risk_levels=level)
+        through = Service.risk_levels.through.objects.filter(service_id=OuterRef("pk"))
+        stated = Exists(through.filter(risklevel_id=level.pk))
+        return self.annotate(risk_stated=stated).filter(Q(risk_stated=True) | ~Exists(through))
 
     def for_audience(self, audience, *, or_not_stated=False):
         """Services the documents say are for ``audience``.

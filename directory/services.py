@@ -125,8 +125,10 @@ def match_reasons(service, *, graph, area=None, risk=None, route=None, query="",
     reasons = []
     if area is not None:
         reasons.append(area_reason(service, area, graph))
-    if risk is not None:
+    if risk is not None and getattr(service, "risk_stated", True):
         reasons.append(_("Takes %(risk)s") % {"risk": str(risk.label).lower()})
+    elif risk is not None:
+        reasons.append(_("The documents do not say which risk levels it takes"))
     if route is not None:
         reasons.append(_("%(route)s accepted") % {"route": route.label})
     if query:

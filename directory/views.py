@@ -82,6 +82,7 @@ def service_search(request):
             "chosen": chosen,
             "page": page,
             "results": results,
+            "risk_counts": filterset.risk_counts(),
             "neighbouring": nearest[0],
             "adjacent": nearest[1],
         },
