@@ -90,15 +90,38 @@ class Options:
 
 @dataclass
 class Cell:
+    """The services a matrix cell counts, and (for a risk level) those here whose documents give no risk level."""
+
     services: list = field(default_factory=list)
+    unstated: list = field(default_factory=list)
 
     @property
     def count(self):
         return len(self.services)
 
     @property
+    def open_count(self):
+        """How many of the counted services are open without a conviction, caution or court order."""
+        return sum(1 for service in self.services if not is_criminal_justice_only(service))
+
+    @property
     def is_gap(self):
-        return not self.services
+        """No service at all: neither one stated to take this risk level nor one whose level is not stated."""
+        return not self.services and not self.unstated
+
+    @property
+    def only_unstated(self):
+        return not self.services and bool(self.unstated)
+
+    @property
+    def state(self):
+        """``covered``, ``unstated`` (only services whose risk level is not stated) or ``gap``."""
+        return "covered" if self.services else "unstated" if self.unstated else "gap"
+
+    @property
+    def listed(self):
+        """Everything the cell's list shows: the counted services, then those of unstated risk level."""
+        return [*self.services, *self.unstated]
 
 
 @dataclass
@@ -109,8 +132,22 @@ class Row:
 
     @property
     def risk_gaps(self):
-        """The risk levels with no service, lowest first."""
+        """The risk levels with no service (not even one of unstated risk level), lowest first."""
         return [level for level, cell in self.by_risk.items() if cell.is_gap]
+
+    @property
+    def unstated_levels(self):
+        """The risk levels where the only services here do not state their risk levels."""
+        return [level for level, cell in self.by_risk.items() if cell.only_unstated]
+
+    def cell(self, column):
+        """The cell for ``risk:<slug>`` or ``tier:<value>``, or ``None``."""
+        kind, _, value = column.partition(":")
+        if kind == "risk":
+            return next((cell for level, cell in self.by_risk.items() if level.slug == value), None)
+        if kind == "tier":
+            return next((cell for tier, cell in self.by_tier.items() if tier.value == value), None)
+        return None
 
 
 @dataclass
@@ -167,21 +204,23 @@ def covers(service, whole_and_part):
     return any(area.pk in whole_and_part for area in service.areas.all())
 
 
-def build_matrix(options, *, services=None, graph=None, timeline=None):
+def build_matrix(options, *, services=None, graph=None, timeline=None, only=None):
+    """The matrix under ``options``; ``only`` (a council) builds that council's row alone."""
     graph = graph or AreaGraph.load()
     services = counted_services(services if services is not None else load_services(), options, timeline)
     risk_levels = list(RiskLevel.objects.all())
-    councils = list(Area.objects.local_authorities().prefetch_related("within"))
+    councils = Area.objects.local_authorities().prefetch_related("within")
+    councils = list(councils.filter(pk=only.pk) if only is not None else councils)
     grouping_kind = GROUPINGS.get(options.group_by, AreaKind.POLICE_FORCE_AREA)
 
     groups = {}
     for council in councils:
         whole, part = graph.coverage_sets(council.pk)
         here = [service for service in services if covers(service, whole | part)]
+        direct = [s for s in here if s.tier in INTERVENTION_TIERS]
+        unstated = [s for s in direct if not s.risk_levels.all()]
         by_risk = {
-            level: Cell(
-                [s for s in here if s.tier in INTERVENTION_TIERS and any(r.pk == level.pk for r in s.risk_levels.all())]
-            )
+            level: Cell([s for s in direct if any(r.pk == level.pk for r in s.risk_levels.all())], unstated)
             for level in risk_levels
         }
         by_tier = {tier: Cell([s for s in here if s.tier == tier]) for tier in Tier}
@@ -318,6 +357,10 @@ class Tile:
     def gap_count(self):
         return len(self.row.risk_gaps)
 
+    @property
+    def unstated_count(self):
+        return len(self.row.unstated_levels)
+
 
 def hex_tiles(matrix):
     """The Welsh councils as hexagon tiles, with the risk levels each has no service for."""
@@ -348,21 +391,35 @@ MAP_VIEWBOX = "0 0 640 560"
 
 
 def write_matrix_csv(stream, matrix):
-    """One row per council: its grouping, then the count for each risk level and each tier."""
+    """One row per council: its grouping; for each risk level the count, how many of those are open without a
+    conviction, how many services here state no risk level, and the cell's state (covered / unstated / gap); then
+    the count for each tier."""
     writer = csv.writer(stream)
+    risk_columns = []
+    for level in matrix.risk_levels:
+        risk_columns += [
+            f"risk:{level.slug}",
+            f"risk:{level.slug}:without_conviction",
+            f"risk:{level.slug}:risk_level_not_stated",
+            f"risk:{level.slug}:state",
+        ]
     writer.writerow(
         ["area", "grouping", "as_of"]
-        + [f"risk:{level.slug}" for level in matrix.risk_levels]
+        + risk_columns
         + [f"tier:{tier.value}" for tier in matrix.tiers]
-        + ["risk_levels_with_no_service"]
+        + ["risk_levels_with_no_service", "risk_levels_with_only_unstated_services"]
     )
     for group in matrix.groups:
         for row in group.rows:
+            cells = []
+            for level in matrix.risk_levels:
+                cell = row.by_risk[level]
+                cells += [cell.count, cell.open_count, len(cell.unstated), cell.state]
             writer.writerow(
                 [row.area.slug, group.area.slug if group.area else "", matrix.options.as_of.isoformat()]
-                + [row.by_risk[level].count for level in matrix.risk_levels]
+                + cells
                 + [row.by_tier[tier].count for tier in matrix.tiers]
-                + [";".join(level.slug for level in row.risk_gaps)]
+                + [";".join(level.slug for level in row.risk_gaps), ";".join(lv.slug for lv in row.unstated_levels)]
             )
 
 
@@ -373,6 +430,10 @@ def write_gaps_csv(stream, matrix, checks):
     for row in matrix.rows:
         for level in row.risk_gaps:
             writer.writerow(["computed", row.area.slug, level.slug, "", matrix.options.as_of.isoformat(), "", "", ""])
+        for level in row.unstated_levels:
+            writer.writerow(
+                ["risk_level_not_stated", row.area.slug, level.slug, "", matrix.options.as_of.isoformat(), "", "", ""]
+            )
     for check in checks:
         gap = check.gap
         writer.writerow(

@@ -3,18 +3,20 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from regions.models import AreaGraph
 
 from . import coverage
 from .filters import ServiceFilter
-from .forms import AreaSearchForm, CoverageForm
+from .forms import AreaSearchForm, CoverageCellForm, CoverageForm
 from .models import (
     Document,
     GlossaryTerm,
     Organisation,
     Service,
     StandardsAssessment,
+    Tier,
     evidence_horizon,
     stale_months,
 )
@@ -109,8 +111,8 @@ def _coverage(request):
     form = CoverageForm(request.GET)
     if not form.is_valid():
         return form, None, None, None
-    today = timezone.localdate()
-    options, compare_options = form.options(today), form.compare_options(today)
+    default = evidence_horizon() or timezone.localdate()
+    options, compare_options = form.options(default), form.compare_options(default)
     graph = AreaGraph.load()
     services = coverage.load_services()
     timeline = coverage.Timeline()
@@ -139,6 +141,49 @@ def coverage_page(request):
             "checks": checks,
             "viewbox": coverage.MAP_VIEWBOX,
             "document_dates": Document.objects.exclude(published=None).order_by("published"),
+            "horizon": evidence_horizon(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def coverage_cell(request):
+    """The services one coverage cell counts (and, for a risk level, those here whose risk level is not stated)."""
+    form = CoverageCellForm(request.GET)
+    if not form.is_valid():
+        return render(request, "directory/coverage_cell.html", {"form": form}, status=400)
+    council = form.cleaned_data["area"]
+    options = form.options(evidence_horizon() or timezone.localdate())
+    matrix = coverage.build_matrix(options, only=council)
+    cell = matrix.rows[0].cell(form.cleaned_data["column"])
+    if cell is None:
+        form.add_error("column", _("Choose a risk level or kind of service from the matrix"))
+        return render(request, "directory/coverage_cell.html", {"form": form}, status=400)
+    column = form.cleaned_data["column"]
+    kind, _sep, value = column.partition(":")
+    label = (
+        next(str(level.label) for level in matrix.risk_levels if level.slug == value)
+        if kind == "risk"
+        else str(Tier(value).label)
+    )
+    return render(
+        request,
+        "directory/coverage_cell.html",
+        {
+            "form": form,
+            "matrix": matrix,
+            "council": council,
+            "cell": cell,
+            "is_risk": kind == "risk",
+            "label": label,
+            "services": Service.objects.filter(pk__in=[s.pk for s in cell.services])
+            .for_home_page()
+            .with_timeline(options.as_of),
+            "unstated": Service.objects.filter(pk__in=[s.pk for s in cell.unstated])
+            .for_home_page()
+            .with_timeline(options.as_of)
+            if kind == "risk"
+            else [],
         },
     )
 
