@@ -397,8 +397,9 @@ class Claim:
     counts the service as running on the date.
     """
 
-    def __init__(self, *, status, evidence, document, date, start_date, verified):
+    def __init__(self, *, status, evidence, document, date, start_date, verified, unconfirmed=None):
         self.status = status
+        self.unconfirmed = unconfirmed
         self.evidence = evidence if evidence and evidence != EVIDENCE_FLOOR else None
         self.document = document or ""
         self.date = date
@@ -421,6 +422,7 @@ class Claim:
             date=date,
             start_date=service.start_date,
             verified=verified if verified and date and verified <= date else None,
+            unconfirmed=getattr(service, "timeline_unconfirmed", None),
         )
 
     @property
@@ -456,6 +458,10 @@ class Claim:
                     "status": Status(status).label.lower()
                 }, True
             return gettext("%(status)s, says an undated document") % {"status": Status(status).label}, True
+        if status in Status.operating() and self.unconfirmed:
+            return gettext("Not known whether it still runs: an editor could not confirm it on %(date)s") % {
+                "date": date_format(self.unconfirmed, "j F Y")
+            }, True
         if status == Status.PILOT and self.stale:
             when = self.when if len(self.when) == 4 else date_format(self.evidence, "F Y")
             return gettext("Pilot reported in %(date)s — outcome not known") % {"date": when}, True
@@ -595,6 +601,11 @@ class ServiceQuerySet(models.QuerySet):
             timeline_status=status,
             timeline_evidence=evidence,
             evidence_document=Subquery(dated.values("document__title")[:1], output_field=CharField()),
+            timeline_unconfirmed=Case(
+                When(Q(unconfirmed_on__lte=date) & Q(unconfirmed_on__gt=evidence), then=F("unconfirmed_on")),
+                default=None,
+                output_field=DateField(),
+            ),
             timeline_date=Value(date, output_field=DateField()),
         )
 
@@ -860,6 +871,15 @@ class Service(models.Model):
         null=True,
         blank=True,
         help_text=_("When an editor last checked this entry against a source."),
+    )
+    unconfirmed_on = models.DateField(
+        _("could not be confirmed on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When an editor last checked and could not find out whether it still runs. Pages say so until newer "
+            "evidence arrives; it does not count as confirmation."
+        ),
     )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

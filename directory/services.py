@@ -227,15 +227,27 @@ def kind_counts(services, *, today):
     those have no evidence within the stale threshold. One query, whatever the number of services.
     """
     rows = services.with_timeline(today).values_list(
-        "tier", "timeline_status", "timeline_evidence", "evidence_document", "start_date", "last_verified"
+        "tier",
+        "timeline_status",
+        "timeline_evidence",
+        "evidence_document",
+        "start_date",
+        "last_verified",
+        "timeline_unconfirmed",
     )
     counts = {}
-    for tier, status, evidence, document, start, verified in rows:
+    for tier, status, evidence, document, start, verified, unconfirmed in rows:
         if status not in Status.operating():
             continue
         claim = Claim(
-            status=status, evidence=evidence, document=document, date=today, start_date=start, verified=verified
+            status=status,
+            evidence=evidence,
+            document=document,
+            date=today,
+            start_date=start,
+            verified=verified,
+            unconfirmed=unconfirmed,
         )
-        running, unconfirmed = counts.get(tier, (0, 0))
-        counts[tier] = (running + 1, unconfirmed + claim.warning)
+        running, warned = counts.get(tier, (0, 0))
+        counts[tier] = (running + 1, warned + claim.warning)
     return [(tier, tier.label, *counts[tier.value]) for tier in Tier if tier.value in counts]
