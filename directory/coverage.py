@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from regions.models import Area, AreaGraph, AreaKind
 
-from .models import FundingLongevity, JusticeRequirement, RiskLevel, Scope, Service, StatedGap, Status, Tier
+from .models import AreaExtent, FundingLongevity, JusticeRequirement, RiskLevel, Scope, Service, StatedGap, Status, Tier
 
 # Tiers that work with people who cause harm directly: the risk-level columns
 # count these. Partner support and multi-agency panels appear in the tier
@@ -200,6 +200,11 @@ def counted_services(services, options, timeline=None):
     return chosen
 
 
+def extent_unstated(service, council):
+    """Listed "somewhere in" a larger area that contains ``council``, without naming it."""
+    return service.area_extent == AreaExtent.SOMEWHERE and all(area.pk != council.pk for area in service.areas.all())
+
+
 def covers(service, whole_and_part):
     return any(area.pk in whole_and_part for area in service.areas.all())
 
@@ -218,9 +223,11 @@ def build_matrix(options, *, services=None, graph=None, timeline=None, only=None
         whole, part = graph.coverage_sets(council.pk)
         here = [service for service in services if covers(service, whole | part)]
         direct = [s for s in here if s.tier in INTERVENTION_TIERS]
-        unstated = [s for s in direct if not s.risk_levels.all()]
+        # Not counted, listed apart: no risk level stated, or listed for a larger area without naming this council.
+        unstated = [s for s in direct if not s.risk_levels.all() or extent_unstated(s, council)]
+        stated = [s for s in direct if s not in unstated]
         by_risk = {
-            level: Cell([s for s in direct if any(r.pk == level.pk for r in s.risk_levels.all())], unstated)
+            level: Cell([s for s in stated if any(r.pk == level.pk for r in s.risk_levels.all())], unstated)
             for level in risk_levels
         }
         by_tier = {tier: Cell([s for s in here if s.tier == tier]) for tier in Tier}

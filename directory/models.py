@@ -207,6 +207,11 @@ class Scope(models.TextChoices):
     ELSEWHERE = "elsewhere", _("Elsewhere in the UK (comparator only)")
 
 
+class AreaExtent(models.TextChoices):
+    WHOLE = "whole", _("Each area named, as a whole")
+    SOMEWHERE = "somewhere", _("Somewhere in the areas named; councils not stated")
+
+
 class Format(models.TextChoices):
     ONE_TO_ONE = "one_to_one", _("One-to-one")
     GROUP = "group", _("Group")
@@ -663,16 +668,31 @@ class ServiceQuerySet(models.QuerySet):
         A service covers the whole of ``area`` when it covers the area itself or
         an area containing it (a South Wales Police service covers Cardiff); it
         covers part of it when its areas only overlap (a Bridgend-only service is
-        in the South Wales Police area). Each service is annotated with
-        ``covers_whole`` so pages can say which. See ``AreaGraph.coverage_sets``.
+        in the South Wales Police area). A service whose documents list it for a
+        larger area without saying where in it (``area_extent`` "somewhere") is
+        not said to cover a council it does not name: it is annotated
+        ``extent_unstated``. Each service is annotated with ``covers_whole`` so
+        pages can say which. See ``AreaGraph.coverage_sets``.
         """
         graph = graph or AreaGraph.load()
         whole, part = graph.coverage_sets(area.pk)
         through = Service.areas.through
-        covers_whole = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id__in=whole))
+        named = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id=area.pk))
+        in_whole = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id__in=whole))
         covers_part = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id__in=part))
-        return self.annotate(covers_whole=covers_whole, covers_part=covers_part).filter(
-            Q(covers_whole=True) | Q(covers_part=True)
+        somewhere = Q(area_extent=AreaExtent.SOMEWHERE)
+        return (
+            self.annotate(tl_in_whole=in_whole, tl_named=named, covers_part=covers_part)
+            .annotate(
+                # Listed for a larger area without saying where in it: somewhere in there, councils not stated.
+                extent_unstated=models.ExpressionWrapper(
+                    somewhere & Q(tl_in_whole=True) & Q(tl_named=False), output_field=models.BooleanField()
+                ),
+                covers_whole=models.ExpressionWrapper(
+                    (~somewhere & Q(tl_in_whole=True)) | Q(tl_named=True), output_field=models.BooleanField()
+                ),
+            )
+            .filter(Q(tl_in_whole=True) | Q(covers_part=True))
         )
 
     def search(self, text):
@@ -790,6 +810,16 @@ class Service(models.Model):
     areas = models.ManyToManyField(Area, related_name="services", verbose_name=_("areas covered"))
     area_note = models.CharField(
         _("area note"), max_length=300, blank=True, help_text=_("e.g. 'Bridgend only', 'South and West of Cumbria'.")
+    )
+    area_extent = models.CharField(
+        _("extent within the areas"),
+        max_length=10,
+        choices=AreaExtent.choices,
+        default=AreaExtent.WHOLE,
+        help_text=_(
+            "'Somewhere in' where a document lists the service for a police force area, region or country without "
+            "saying where in it: each council there is then shown 'somewhere in …; councils not stated'."
+        ),
     )
 
     # How it runs
@@ -972,6 +1002,10 @@ class Service(models.Model):
         """What the evidence says of this service on the timeline's date, with its age (see ``Claim``)."""
         self._load_timeline()
         return Claim.for_service(self)
+
+    @property
+    def extent_is_unstated(self):
+        return self.area_extent == AreaExtent.SOMEWHERE
 
     @property
     def is_elsewhere(self):

@@ -95,6 +95,8 @@ def area_reason(service, area, graph):
         return _("Covers %(area)s") % {"area": area.name}
     whole, part = graph.coverage_sets(area.pk)
     larger = [a for a in served if a.pk in whole]
+    if larger and service.extent_is_unstated:
+        return _("Somewhere in %(larger)s; councils not stated") % {"larger": larger[0].name}
     if larger:
         return _("Covers %(area)s as part of %(larger)s") % {"area": area.name, "larger": larger[0].name}
     inside = [a.name for a in served if a.pk in part]

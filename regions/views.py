@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from directory.models import Service
+from directory.models import Service, evidence_horizon
 
 from .models import Area, AreaGraph
 
@@ -14,6 +14,7 @@ def area_detail(request, slug):
         .operating_on(timezone.localdate())
         .covering(area, graph=AreaGraph.load())
         .for_home_page()
+        .prefetch_related("areas")
     )
     return render(
         request,
@@ -21,7 +22,9 @@ def area_detail(request, slug):
         {
             "area": area,
             "whole": [s for s in services if s.covers_whole],
-            "part": [s for s in services if not s.covers_whole],
+            "part": [s for s in services if not s.covers_whole and not s.extent_unstated],
+            "somewhere": [s for s in services if s.extent_unstated],
+            "horizon": evidence_horizon(),
         },
     )
 

@@ -77,7 +77,7 @@ def matcher_slugs(client, area):
 
 def area_slugs(client, slug):
     context = client.get(reverse("regions:area-detail", kwargs={"slug": slug})).context
-    return {service.slug for service in [*context["whole"], *context["part"]]}
+    return {service.slug for service in [*context["whole"], *context["part"], *context["somewhere"]]}
 
 
 def coverage_slugs(client, date):
