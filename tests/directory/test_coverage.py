@@ -200,6 +200,10 @@ def test_coverage_runs_a_fixed_number_of_queries(client, django_assert_max_num_q
         client.get(COVERAGE, {"as_of": "2020-11-01"})
     with django_assert_max_num_queries(16):
         client.get(reverse("directory:coverage-gaps-csv"))
+    with django_assert_max_num_queries(18):
+        client.get(COVERAGE, {"as_of": "2020-11-01", "compare": "2023-11-17"})
+    with django_assert_max_num_queries(14):
+        client.get(reverse("directory:coverage-cell"), {"area": "cardiff", "column": "risk:medium"})
 
 
 def test_funding_page_lists_fragile_and_ended_services(client):

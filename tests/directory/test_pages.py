@@ -121,6 +121,14 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
         client.get(reverse("directory:service-export"))
     with django_assert_max_num_queries(10):
         client.get(reverse("regions:area-detail", kwargs={"slug": "q-area"}))
+    with django_assert_max_num_queries(10):
+        client.get(reverse("directory:service-list"))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("directory:service-search"), {"area": "q-area", "risk": "standard", "audience": "all"})
+    with django_assert_max_num_queries(22):  # three lists, each with its prefetches
+        client.get(reverse("directory:funding"))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("directory:organisation-detail", kwargs={"slug": "test-org"}))
 
 
 def test_the_service_page_shows_who_it_is_for_and_each_harm_as_yes_no_or_not_stated_with_its_quote(client):
