@@ -544,6 +544,7 @@ class ServiceQuerySet(models.QuerySet):
         """
         from django.db.models import Case, CharField, DateField, F, Subquery, Value, When
         from django.db.models.functions import Coalesce, Greatest
+        from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
 
         ended = [Status.DECOMMISSIONED, Status.NEVER_ESTABLISHED]
         ran = [Status.PILOT, Status.ACTIVE, Status.DECOMMISSIONED]
@@ -554,50 +555,56 @@ class ServiceQuerySet(models.QuerySet):
             .order_by("-date", "same_day_rank", "-pk")
         )
         undated = events.filter(date__isnull=True).order_by("-pk")
-        first_run = events.filter(status__in=Status.operating(), date__isnull=False).order_by("date", "pk")
-        event_status = Subquery(dated.values("status")[:1], output_field=CharField())
         event_date = Subquery(dated.values("date")[:1], output_field=DateField())
         undated_status = Subquery(undated.values("status")[:1], output_field=CharField())
-        start_status = Coalesce(
-            Subquery(first_run.values("status")[:1]), Value(Status.ACTIVE), output_field=CharField()
-        )
-        did_run = Exists(events.filter(status__in=ran))
         floor = Value(datetime.date(1, 1, 1), output_field=DateField())
+        on = Value(date, output_field=DateField())
+
+        def ran_and_first(pk):
+            """Whether any document says the service ran, and its first running status (a pilot or active)."""
+            mine = StatusEvent.objects.filter(service_id=pk)
+            first = mine.filter(status__in=Status.operating(), date__isnull=False).order_by("date", "pk")
+            return (
+                Exists(mine.filter(status__in=ran)),
+                Coalesce(Subquery(first.values("status")[:1]), Value(Status.ACTIVE), output_field=CharField()),
+            )
 
         def upto(name):
             return Case(When(**{f"{name}__lte": date}, then=F(name)), default=floor, output_field=DateField())
 
-        queryset = self.annotate(tl_event_status=event_status, tl_event_date=event_date, tl_did_run=did_run)
-        status = Case(
-            # Ended on or before the date, unless a document after the end says otherwise.
-            When(
-                Q(end_date__lte=date) & (Q(tl_event_date__isnull=True) | Q(tl_event_date__lte=F("end_date"))),
-                then=Value(Status.DECOMMISSIONED),
-            ),
-            # Not yet started: what the documents said so far, as a plan.
-            When(Q(start_date__gt=date) & Q(tl_event_date__isnull=False), then=Value(Status.PLANNED)),
+        # Where a document gives a status by the date, its latest event decides, read against the start and
+        # end dates. Computed inside one correlated subquery so the database looks the event up once.
+        start, end = OuterRef("start_date"), OuterRef("end_date")
+        did_run, start_status = ran_and_first(OuterRef(OuterRef("pk")))
+        decided = dated.annotate(
+            decided=Case(
+                # Ended on or before the date, unless a document after the end says otherwise.
+                When(LessThanOrEqual(end, on) & Q(date__lte=end), then=Value(Status.DECOMMISSIONED)),
+                # Not yet started: what the documents said so far, as a plan.
+                When(GreaterThan(start, on), then=Value(Status.PLANNED)),
+                # A document after the start (or with no start known) decides.
+                When(IsNull(start, True) | Q(date__gt=start) | (Q(date=start) & Q(status__in=ended)), then=F("status")),
+                # The start date, where some document says the service ran.
+                When(did_run, then=start_status),
+                # A planned launch date that has passed with nothing later: still only a plan.
+                default=F("status"),
+                output_field=CharField(),
+            )
+        ).values("decided")[:1]
+        ran_here, start_here = ran_and_first(OuterRef("pk"))
+        nothing_by_then = Case(
+            When(end_date__lte=date, then=Value(Status.DECOMMISSIONED)),
             When(start_date__gt=date, then=Value("")),
-            # A document after the start (or with no start known) decides.
-            When(
-                Q(tl_event_date__isnull=False)
-                & (
-                    Q(start_date__isnull=True)
-                    | Q(tl_event_date__gt=F("start_date"))
-                    | Q(tl_event_date=F("start_date"), tl_event_status__in=ended)
-                ),
-                then=F("tl_event_status"),
-            ),
-            # The start date, where some document says the service ran.
-            When(Q(start_date__lte=date) & Q(tl_did_run=True), then=start_status),
-            # A planned launch date that has passed with nothing later: still only a plan.
-            When(Q(start_date__lte=date) & Q(tl_event_date__isnull=False), then=F("tl_event_status")),
+            When(Q(start_date__lte=date) & ran_here, then=start_here),
             # Known to have ended later, start unknown: running until its end.
             When(Q(start_date__isnull=True) & Q(end_date__gte=date), then=Value(Status.ACTIVE)),
             default=Coalesce(undated_status, Value("")),
             output_field=CharField(),
         )
+        status = Coalesce(Subquery(decided, output_field=CharField()), nothing_by_then, output_field=CharField())
+        queryset = self
         evidence = Greatest(
-            Coalesce(F("tl_event_date"), floor),
+            Coalesce(event_date, floor),
             upto("end_date"),
             upto("last_verified"),
             output_field=DateField(),
