@@ -183,6 +183,9 @@ OTP_TOTP_ISSUER = "Perpetrator services directory"
 # A superuser can remove a device in admin but never read its secret or recovery codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# A claim whose newest evidence is this many months old or more is shown as "Not confirmed since …".
+EVIDENCE_STALE_MONTHS = int(os.environ.get("DJANGO_EVIDENCE_STALE_MONTHS", "24"))
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("cy", _("Cymraeg"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

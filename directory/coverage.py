@@ -15,7 +15,7 @@ from django.db.models import Q
 from regions.models import Area, AreaGraph, AreaKind
 
 from . import csv_safe
-from .models import FundingLongevity, JusticeRequirement, RiskLevel, Scope, Service, StatedGap, Status, Tier
+from .models import AreaExtent, FundingLongevity, JusticeRequirement, RiskLevel, Scope, Service, StatedGap, Status, Tier
 
 # Tiers that work with people who cause harm directly: the risk-level columns
 # count these. Partner support and multi-agency panels appear in the tier
@@ -36,48 +36,33 @@ GROUPINGS = {
 
 
 # --------------------------------------------------------------------------
-# A service's status on a date
+# A service's status on a date: the one timeline (ServiceQuerySet.with_timeline)
 # --------------------------------------------------------------------------
 
 
-def timeline(service):
-    """``[(date, status)]``: what is known of the service over time, oldest first.
+class Timeline:
+    """Each service's status on any date, asked of the database once per date (see ``with_timeline``)."""
 
-    Each document's status event, the start date (the service began) and the
-    end date (it stopped) are points on the line. Uses the prefetched
-    ``status_events``.
-    """
-    points = [(event.date, event.status) for event in service.status_events.all()]
-    if service.start_date and service.status in (Status.ACTIVE, Status.PILOT, Status.DECOMMISSIONED):
-        points.append((service.start_date, Status.PILOT if service.status == Status.PILOT else Status.ACTIVE))
-    if service.end_date:
-        points.append((service.end_date, Status.DECOMMISSIONED))
-    # On the same day an end outranks a start, and a start outranks a report.
-    order = {Status.DECOMMISSIONED: 2, Status.NEVER_ESTABLISHED: 2}
-    return sorted(points, key=lambda point: (point[0], order.get(point[1], 1)))
+    def __init__(self, queryset=None):
+        self.queryset = queryset if queryset is not None else Service.objects.referable()
+        self._by_date = {}
+
+    def on(self, date):
+        """``{service pk: status}`` on ``date`` (``""`` where nothing is known)."""
+        if date not in self._by_date:
+            rows = self.queryset.with_timeline(date).values_list("pk", "timeline_status")
+            self._by_date[date] = dict(rows)
+        return self._by_date[date]
 
 
-def status_on(service, date):
-    """The service's status on ``date``, or ``None`` where nothing is known by then.
-
-    The latest point on its timeline at or before ``date`` decides. A service
-    whose start is unknown but which is known to have ended later counts as
-    running until its end. A service with no dated history at all (a document
-    with no year) takes its current status within its start and end dates.
-    """
-    points = timeline(service)
-    if not points:
-        return service.status if service.was_operating_on(date) else None
-    known = [status for when, status in points if when <= date]
-    if known:
-        return known[-1]
-    if service.end_date and not service.start_date and date <= service.end_date:
-        return Status.ACTIVE
-    return None
+def status_on(service, date, timeline=None):
+    """The service's status on ``date`` from the one timeline, or ``None`` where nothing is known by then."""
+    status = (timeline or Timeline(Service.objects.filter(pk=service.pk))).on(date).get(service.pk)
+    return status or None
 
 
-def is_operating_on(service, date):
-    return status_on(service, date) in Status.operating()
+def is_operating_on(service, date, timeline=None):
+    return status_on(service, date, timeline) in Status.operating()
 
 
 def is_criminal_justice_only(service):
@@ -105,15 +90,38 @@ class Options:
 
 @dataclass
 class Cell:
+    """The services a matrix cell counts, and (for a risk level) those here whose documents give no risk level."""
+
     services: list = field(default_factory=list)
+    unstated: list = field(default_factory=list)
 
     @property
     def count(self):
         return len(self.services)
 
     @property
+    def open_count(self):
+        """How many of the counted services are open without a conviction, caution or court order."""
+        return sum(1 for service in self.services if not is_criminal_justice_only(service))
+
+    @property
     def is_gap(self):
-        return not self.services
+        """No service at all: neither one stated to take this risk level nor one whose level is not stated."""
+        return not self.services and not self.unstated
+
+    @property
+    def only_unstated(self):
+        return not self.services and bool(self.unstated)
+
+    @property
+    def state(self):
+        """``covered``, ``unstated`` (only services whose risk level is not stated) or ``gap``."""
+        return "covered" if self.services else "unstated" if self.unstated else "gap"
+
+    @property
+    def listed(self):
+        """Everything the cell's list shows: the counted services, then those of unstated risk level."""
+        return [*self.services, *self.unstated]
 
 
 @dataclass
@@ -124,8 +132,22 @@ class Row:
 
     @property
     def risk_gaps(self):
-        """The risk levels with no service, lowest first."""
+        """The risk levels with no service (not even one of unstated risk level), lowest first."""
         return [level for level, cell in self.by_risk.items() if cell.is_gap]
+
+    @property
+    def unstated_levels(self):
+        """The risk levels where the only services here do not state their risk levels."""
+        return [level for level, cell in self.by_risk.items() if cell.only_unstated]
+
+    def cell(self, column):
+        """The cell for ``risk:<slug>`` or ``tier:<value>``, or ``None``."""
+        kind, _, value = column.partition(":")
+        if kind == "risk":
+            return next((cell for level, cell in self.by_risk.items() if level.slug == value), None)
+        if kind == "tier":
+            return next((cell for tier, cell in self.by_tier.items() if tier.value == value), None)
+        return None
 
 
 @dataclass
@@ -158,15 +180,16 @@ def load_services():
     return list(
         Service.objects.referable()
         .select_related("organisation")
-        .prefetch_related("areas", "risk_levels", "status_events", "pathways__pathway")
+        .prefetch_related("areas", "risk_levels", "pathways__pathway")
     )
 
 
-def counted_services(services, options):
+def counted_services(services, options, timeline=None):
     """The services that count under ``options``."""
     chosen = []
+    statuses = (timeline or Timeline()).on(options.as_of)
     for service in services:
-        status = status_on(service, options.as_of)
+        status = statuses.get(service.pk)
         if status not in Status.operating():
             continue
         if status == Status.PILOT and not options.include_pilots:
@@ -177,25 +200,34 @@ def counted_services(services, options):
     return chosen
 
 
+def extent_unstated(service, council):
+    """Listed "somewhere in" a larger area that contains ``council``, without naming it."""
+    return service.area_extent == AreaExtent.SOMEWHERE and all(area.pk != council.pk for area in service.areas.all())
+
+
 def covers(service, whole_and_part):
     return any(area.pk in whole_and_part for area in service.areas.all())
 
 
-def build_matrix(options, *, services=None, graph=None):
+def build_matrix(options, *, services=None, graph=None, timeline=None, only=None):
+    """The matrix under ``options``; ``only`` (a council) builds that council's row alone."""
     graph = graph or AreaGraph.load()
-    services = counted_services(services if services is not None else load_services(), options)
+    services = counted_services(services if services is not None else load_services(), options, timeline)
     risk_levels = list(RiskLevel.objects.all())
-    councils = list(Area.objects.local_authorities().prefetch_related("within"))
+    councils = Area.objects.local_authorities().prefetch_related("within")
+    councils = list(councils.filter(pk=only.pk) if only is not None else councils)
     grouping_kind = GROUPINGS.get(options.group_by, AreaKind.POLICE_FORCE_AREA)
 
     groups = {}
     for council in councils:
         whole, part = graph.coverage_sets(council.pk)
         here = [service for service in services if covers(service, whole | part)]
+        direct = [s for s in here if s.tier in INTERVENTION_TIERS]
+        # Not counted, listed apart: no risk level stated, or listed for a larger area without naming this council.
+        unstated = [s for s in direct if not s.risk_levels.all() or extent_unstated(s, council)]
+        stated = [s for s in direct if s not in unstated]
         by_risk = {
-            level: Cell(
-                [s for s in here if s.tier in INTERVENTION_TIERS and any(r.pk == level.pk for r in s.risk_levels.all())]
-            )
+            level: Cell([s for s in stated if any(r.pk == level.pk for r in s.risk_levels.all())], unstated)
             for level in risk_levels
         }
         by_tier = {tier: Cell([s for s in here if s.tier == tier]) for tier in Tier}
@@ -244,7 +276,7 @@ class GapCheck:
         return self.checkable and self.dated and not self.then
 
 
-def gap_services(gap, services, graph, date):
+def gap_services(gap, services, graph, date, timeline=None):
     """Services that would fill ``gap`` on ``date`` according to the data."""
     footprint = set()
     for area in gap.areas.all():
@@ -253,7 +285,7 @@ def gap_services(gap, services, graph, date):
     levels = {level.pk for level in gap.risk_levels.all()}
     found = []
     options = Options(as_of=date, include_criminal_justice=not gap.excludes_criminal_justice)
-    for service in counted_services(services, options):
+    for service in counted_services(services, options, timeline):
         if service.scope != Scope.LOCAL or service.tier not in INTERVENTION_TIERS:
             continue
         if not covers(service, footprint):
@@ -266,11 +298,12 @@ def gap_services(gap, services, graph, date):
     return found
 
 
-def check_stated_gaps(*, as_of, services=None, graph=None):
+def check_stated_gaps(*, as_of, services=None, graph=None, timeline=None):
     """Each gap a document states (up to ``as_of``, and any from undated documents), with what the data computes
     then and on ``as_of``."""
     graph = graph or AreaGraph.load()
     services = services if services is not None else load_services()
+    timeline = timeline or Timeline()
     gaps = (
         StatedGap.objects.filter(Q(as_of__lte=as_of) | Q(as_of__isnull=True))
         .select_related("document")
@@ -279,8 +312,8 @@ def check_stated_gaps(*, as_of, services=None, graph=None):
     checks = []
     for gap in gaps:
         checkable = bool(gap.tier or gap.risk_levels.all() or gap.excludes_criminal_justice)
-        then = gap_services(gap, services, graph, gap.as_of) if checkable and gap.as_of else []
-        now = gap_services(gap, services, graph, as_of) if checkable else []
+        then = gap_services(gap, services, graph, gap.as_of, timeline) if checkable and gap.as_of else []
+        now = gap_services(gap, services, graph, as_of, timeline) if checkable else []
         checks.append(GapCheck(gap=gap, checkable=checkable, then=then, now=now))
     return checks
 
@@ -331,6 +364,10 @@ class Tile:
     def gap_count(self):
         return len(self.row.risk_gaps)
 
+    @property
+    def unstated_count(self):
+        return len(self.row.unstated_levels)
+
 
 def hex_tiles(matrix):
     """The Welsh councils as hexagon tiles, with the risk levels each has no service for."""
@@ -361,21 +398,35 @@ MAP_VIEWBOX = "0 0 640 560"
 
 
 def write_matrix_csv(stream, matrix):
-    """One row per council: its grouping, then the count for each risk level and each tier."""
+    """One row per council: its grouping; for each risk level the count, how many of those are open without a
+    conviction, how many services here state no risk level, and the cell's state (covered / unstated / gap); then
+    the count for each tier."""
     writer = csv_safe.writer(stream)
+    risk_columns = []
+    for level in matrix.risk_levels:
+        risk_columns += [
+            f"risk:{level.slug}",
+            f"risk:{level.slug}:without_conviction",
+            f"risk:{level.slug}:risk_level_not_stated",
+            f"risk:{level.slug}:state",
+        ]
     writer.writerow(
         ["area", "grouping", "as_of"]
-        + [f"risk:{level.slug}" for level in matrix.risk_levels]
+        + risk_columns
         + [f"tier:{tier.value}" for tier in matrix.tiers]
-        + ["risk_levels_with_no_service"]
+        + ["risk_levels_with_no_service", "risk_levels_with_only_unstated_services"]
     )
     for group in matrix.groups:
         for row in group.rows:
+            cells = []
+            for level in matrix.risk_levels:
+                cell = row.by_risk[level]
+                cells += [cell.count, cell.open_count, len(cell.unstated), cell.state]
             writer.writerow(
                 [row.area.slug, group.area.slug if group.area else "", matrix.options.as_of.isoformat()]
-                + [row.by_risk[level].count for level in matrix.risk_levels]
+                + cells
                 + [row.by_tier[tier].count for tier in matrix.tiers]
-                + [";".join(level.slug for level in row.risk_gaps)]
+                + [";".join(level.slug for level in row.risk_gaps), ";".join(lv.slug for lv in row.unstated_levels)]
             )
 
 
@@ -386,6 +437,10 @@ def write_gaps_csv(stream, matrix, checks):
     for row in matrix.rows:
         for level in row.risk_gaps:
             writer.writerow(["computed", row.area.slug, level.slug, "", matrix.options.as_of.isoformat(), "", "", ""])
+        for level in row.unstated_levels:
+            writer.writerow(
+                ["risk_level_not_stated", row.area.slug, level.slug, "", matrix.options.as_of.isoformat(), "", "", ""]
+            )
     for check in checks:
         gap = check.gap
         writer.writerow(
@@ -407,16 +462,16 @@ def write_gaps_csv(stream, matrix, checks):
 # --------------------------------------------------------------------------
 
 
-def funding_overview(services):
-    """``fragile``, ``secure`` and ``ended`` services, for the funding page."""
-    services = services.for_list_page()
+def funding_overview(services, *, today):
+    """``fragile``, ``secure`` and ``ended`` services on ``today``'s timeline, for the funding page."""
+    services = services.for_list_page().with_timeline(today)
     ended = [Status.DECOMMISSIONED, Status.NEVER_ESTABLISHED]
     return {
         "fragile": services.filter(funding_longevity__in=FundingLongevity.fragile())
-        .exclude(status__in=ended)
+        .exclude(timeline_status__in=ended)
         .order_by("funding_longevity", "name"),
         "secure": services.filter(
             funding_longevity__in=[FundingLongevity.MULTI_YEAR, FundingLongevity.MULTI_YEAR_CORE]
-        ).exclude(status__in=ended),
-        "ended": services.filter(status__in=ended).order_by("-end_date", "name"),
+        ).exclude(timeline_status__in=ended),
+        "ended": services.filter(timeline_status__in=ended).order_by("-end_date", "name"),
     }

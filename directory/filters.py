@@ -200,9 +200,10 @@ class ServiceFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": _("Choose voluntary or mandated attendance")},
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"),
-        choices=[("all", _("Include planned and decommissioned"))],
-        empty_label=_("Running now"),
+        label=_("Status on the latest evidence"),
+        choices=[("all", _("Also planned, ended and not known"))],
+        empty_label=_("Last reported running (however long ago)"),
+        help_text=_("Each result says how old its evidence is."),
         method="filter_status",
         error_messages={"invalid_choice": _("Choose to show services running now or all services")},
     )
@@ -218,9 +219,11 @@ class ServiceFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
 
     def filter_queryset(self, queryset):
-        # "Running now" unless the status filter asks for everything.
+        # Running on the timeline unless the status filter asks for everything; every row carries its claim.
         if self.running_now_by_default and not self.form.cleaned_data.get("status"):
-            queryset = queryset.current(self.today)
+            queryset = queryset.operating_on(self.today)
+        else:
+            queryset = queryset.with_timeline(self.today)
         # Services for the person who causes harm unless the audience filter asks for others.
         if self.person_by_default and not self.form.cleaned_data.get("audience"):
             queryset = queryset.for_audience(Audience.PERSON, or_not_stated=True)
@@ -233,7 +236,9 @@ class ServiceFilter(django_filters.FilterSet):
         return queryset.covering(value, graph=self.graph or AreaGraph.load())
 
     def filter_risk(self, queryset, name, value):
-        return queryset.for_risk_level(value)
+        # Services that take the level, then (in their own group) those whose documents give no risk level.
+        queryset = queryset.for_risk_level(value, or_not_stated=True)
+        return queryset.order_by("-risk_stated", *(queryset.query.order_by or Service._meta.ordering))
 
     def filter_route(self, queryset, name, value):
         return queryset.filter(pathways__pathway=value)
@@ -246,10 +251,24 @@ class ServiceFilter(django_filters.FilterSet):
     def filter_harm(self, queryset, name, value):
         # Services stated to work with the harm first, keeping any order already chosen (search rank).
         queryset = queryset.addressing(value)
-        return queryset.order_by("-harm_stated", *(queryset.query.order_by or Service._meta.ordering))
+        order = list(queryset.query.order_by or Service._meta.ordering)
+        first = [order.pop(0)] if order and order[0] == "-risk_stated" else []  # the risk groups stay apart
+        return queryset.order_by(*first, "-harm_stated", *order)
 
     def filter_status(self, queryset, name, value):
         return queryset
+
+    def risk_counts(self):
+        """``(taking it, not stated)`` for a search with a risk level, else ``None`` (one query)."""
+        if "risk" not in self.chosen:
+            return None
+        from django.db.models import Count, Q
+
+        counts = self.qs.order_by().aggregate(
+            stated=Count("pk", filter=Q(risk_stated=True), distinct=True),
+            unstated=Count("pk", filter=Q(risk_stated=False), distinct=True),
+        )
+        return counts["stated"], counts["unstated"]
 
     @property
     def chosen(self):

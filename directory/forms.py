@@ -23,21 +23,6 @@ class AreaSearchForm(forms.Form):
     )
 
 
-class StatusForm(forms.Form):
-    """Which services to list: those running now, or every entry with its status."""
-
-    status = forms.ChoiceField(
-        label=_("Show"),
-        choices=[("", _("Services running now")), ("all", _("All entries, including planned and decommissioned"))],
-        required=False,
-        error_messages={"invalid_choice": _("Choose to show services running now or all entries")},
-    )
-
-    @property
-    def include_all(self):
-        return self.is_valid() and self.cleaned_data["status"] == "all"
-
-
 class CoverageForm(forms.Form):
     """The coverage switches. Every one has a default, so the bare URL shows today's picture."""
 
@@ -55,7 +40,10 @@ class CoverageForm(forms.Form):
         label=_("As of"),
         required=False,
         input_formats=["%Y-%m-%d"],
-        help_text=_("A date as year-month-day, for example 2020-11-01. Leave blank for today."),
+        help_text=_(
+            "A date as year-month-day, for example 2020-11-01. Leave blank for the newest source's date: "
+            "later dates go beyond the evidence."
+        ),
         error_messages={"invalid": _("Enter the date as year-month-day, for example 2020-11-01")},
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}),
     )
@@ -92,17 +80,35 @@ class CoverageForm(forms.Form):
             raise forms.ValidationError(_("Enter a date between 1990 and 2100"))
         return value
 
-    def compare_options(self, today):
+    def compare_options(self, default):
         """The same switches on the comparison date, or ``None`` when there is none."""
         compare = self.cleaned_data.get("compare")
-        return dataclasses.replace(self.options(today), as_of=compare) if compare else None
+        return dataclasses.replace(self.options(default), as_of=compare) if compare else None
 
-    def options(self, today):
-        """The cleaned switches as coverage :class:`~directory.coverage.Options`."""
+    def options(self, default):
+        """The cleaned switches as coverage :class:`~directory.coverage.Options`; ``default`` is the date
+        shown when none is chosen (the evidence horizon)."""
         data = self.cleaned_data
         return Options(
-            as_of=data.get("as_of") or today,
+            as_of=data.get("as_of") or default,
             group_by=data.get("group_by") or "police_force_area",
             include_criminal_justice=data.get("criminal_justice") != "exclude",
             include_pilots=data.get("pilots") != "exclude",
         )
+
+
+class CoverageCellForm(CoverageForm):
+    """One cell of the coverage matrix: a council and a column (``risk:<slug>`` or ``tier:<value>``)."""
+
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.local_authorities(),
+        to_field_name="slug",
+        error_messages={"required": _("Choose a council"), "invalid_choice": _("Choose a council from the matrix")},
+    )
+    column = forms.RegexField(
+        regex=r"^(risk|tier):[a-z_]{1,40}$",
+        error_messages={
+            "required": _("Choose a column of the matrix"),
+            "invalid": _("Choose a risk level or kind of service from the matrix"),
+        },
+    )

@@ -212,6 +212,11 @@ class Scope(models.TextChoices):
     ELSEWHERE = "elsewhere", _("Elsewhere in the UK (comparator only)")
 
 
+class AreaExtent(models.TextChoices):
+    WHOLE = "whole", _("Each area named, as a whole")
+    SOMEWHERE = "somewhere", _("Somewhere in the areas named; councils not stated")
+
+
 class Format(models.TextChoices):
     ONE_TO_ONE = "one_to_one", _("One-to-one")
     GROUP = "group", _("Group")
@@ -392,29 +397,272 @@ class SearchDocumentField(SearchVectorField):
         return name, "django.contrib.postgres.search.SearchVectorField", args, kwargs
 
 
+EVIDENCE_FLOOR = datetime.date(1, 1, 1)
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+    DOCUMENT = "document", _("By the date of the document")
+    UNDATED = "undated", _("Undated document")
+
+
+def months_between(earlier, later):
+    return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+
+
+class Claim:
+    """A status as the evidence gives it on a date, always with the evidence's age.
+
+    ``text`` is what a page prints ("Reported running — 17 November 2023 (…)"); ``warning`` is
+    True where the claim is old or uncertain (pages style it as a warning, with the word
+    "Warning" for screen readers, not colour alone); ``running`` is whether the timeline
+    counts the service as running on the date.
+    """
+
+    def __init__(self, *, status, evidence, document, date, start_date, verified, unconfirmed=None):
+        self.status = status
+        self.unconfirmed = unconfirmed
+        self.evidence = evidence if evidence and evidence != EVIDENCE_FLOOR else None
+        self.document = document or ""
+        self.date = date
+        self.start_date = start_date
+        self.verified = bool(verified and self.evidence and verified == self.evidence)
+        self.running = status in Status.operating()
+        self.stale = bool(
+            self.date and (self.evidence is None or months_between(self.evidence, self.date) >= stale_months())
+        )
+        self.text, self.warning = self._words()
+
+    @classmethod
+    def for_service(cls, service):
+        verified = service.last_verified
+        date = service.timeline_date
+        return cls(
+            status=service.timeline_status or "",
+            evidence=service.timeline_evidence,
+            document=service.evidence_document,
+            date=date,
+            start_date=service.start_date,
+            verified=verified if verified and date and verified <= date else None,
+            unconfirmed=getattr(service, "timeline_unconfirmed", None),
+        )
+
+    @property
+    def source(self):
+        if self.verified:
+            return gettext("checked by an editor")
+        return self.document
+
+    @property
+    def when(self):
+        return shown_to_its_precision(self.evidence)
+
+    def _reported(self, words):
+        if self.source:
+            return gettext("%(words)s — %(date)s (%(source)s)") % {
+                "words": words,
+                "date": self.when,
+                "source": self.source,
+            }
+        return gettext("%(words)s — %(date)s") % {"words": words, "date": self.when}
+
+    def _words(self):
+        status = self.status
+        if status == "":
+            if self.start_date and self.date and self.start_date > self.date:
+                return gettext("Not started by then (start: %(start)s)") % {
+                    "start": shown_to_its_precision(self.start_date)
+                }, True
+            return gettext("Nothing known for this date"), True
+        if self.evidence is None:
+            if status in Status.operating():
+                return gettext("Reported as %(status)s in an undated document — not known when") % {
+                    "status": Status(status).label.lower()
+                }, True
+            return gettext("%(status)s, says an undated document") % {"status": Status(status).label}, True
+        if status in Status.operating() and self.unconfirmed:
+            return gettext("Not known whether it still runs: an editor could not confirm it on %(date)s") % {
+                "date": date_format(self.unconfirmed, "j F Y")
+            }, True
+        if status == Status.PILOT and self.stale:
+            when = self.when if len(self.when) == 4 else date_format(self.evidence, "F Y")
+            return gettext("Pilot reported in %(date)s — outcome not known") % {"date": when}, True
+        if status in Status.operating() and self.stale:
+            return gettext("Not confirmed since %(date)s") % {"date": date_format(self.evidence, "F Y")}, True
+        if status == Status.ACTIVE:
+            return self._reported(gettext("Reported running")), False
+        if status == Status.PILOT:
+            return self._reported(gettext("Reported running as a pilot")), False
+        if status == Status.PLANNED:
+            if self.start_date and self.date and self.start_date <= self.date and self.start_date > self.evidence:
+                return gettext("Planned for %(start)s — not known whether it started") % {
+                    "start": shown_to_its_precision(self.start_date)
+                }, True
+            if self.start_date and self.date and self.start_date > self.date:
+                return self._reported(
+                    gettext("Planned to start %(start)s") % {"start": shown_to_its_precision(self.start_date)}
+                ), False
+            return self._reported(gettext("Reported as planned")), self.stale
+        if status == Status.DECOMMISSIONED:
+            return self._reported(gettext("Reported ended")), False
+        return self._reported(gettext("Reported never established")), False
+
+    @property
+    def tag_class(self):
+        if self.warning:
+            return "app-tag--warning"
+        return {
+            Status.PILOT: "govuk-tag--turquoise",
+            Status.ACTIVE: "govuk-tag--green",
+            Status.PLANNED: "govuk-tag--blue",
+        }.get(self.status, "govuk-tag--grey")
+
+    def __str__(self):
+        return self.text
+
+
+def stale_months():
+    return getattr(settings, "EVIDENCE_STALE_MONTHS", 24)
+
+
+def evidence_horizon():
+    """The newest date any source document speaks for (``None`` with no dated documents)."""
+    return Document.objects.exclude(published=None).aggregate(newest=models.Max("published"))["newest"]
+
+
 class ServiceQuerySet(models.QuerySet):
     def referable(self):
         """Services a practitioner here could use: not comparators elsewhere in the UK."""
         return self.exclude(scope=Scope.ELSEWHERE)
 
     def current(self, today=None):
-        """Services running on ``today``: active or pilot, started and not yet ended."""
-        today = today or datetime.date.today()
-        return self.filter(status__in=Status.operating()).operating_on(today)
+        """Services running on ``today`` by their timeline (see ``operating_on``)."""
+        return self.operating_on(today or datetime.date.today())
 
-    def operating_on(self, date):
-        """Services that were running on ``date``, from their start and end dates.
+    def with_timeline(self, date):
+        """Annotate each service with what its dated evidence says on ``date``: the one timeline.
 
-        A service with no start date counts from the beginning; planned and
-        never-established services never count.
+        A service's evidence is its status events (what each document says, on the
+        document's date or the date it gives), its start and end dates, and an
+        editor's verification. The latest point at or before ``date`` decides:
+
+        - ``timeline_status``: a ``Status`` value, or ``""`` where nothing is known by then.
+          An end date at or before ``date`` means decommissioned (unless a later document
+          says otherwise); a start date after ``date`` means not yet running; a start date
+          counts as the service starting only where some document says it ran. A service
+          known to have ended whose start is unknown counts as running until its end.
+          An undated document's status holds on every date (it cannot be placed).
+        - ``timeline_evidence``: the newest evidence at or before ``date`` (a document's status,
+          an end date or an editor's verification; 1 January of year 1 where there is none).
+          A start date is not evidence that the service ran: documents give launch dates ahead.
+        - ``evidence_document``: the title of the newest document giving a status by then.
+
+        Everything is computed in the database, so any page runs a fixed number of queries.
         """
-        return self.exclude(status__in=[Status.PLANNED, Status.NEVER_ESTABLISHED]).filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=date),
-            Q(end_date__isnull=True) | Q(end_date__gte=date),
+        from django.db.models import Case, CharField, DateField, F, Subquery, Value, When
+        from django.db.models.functions import Coalesce, Greatest
+        from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
+
+        already = self.query.annotations.get("timeline_date")
+        if already is not None and getattr(already, "value", None) == date:
+            return self  # annotated for this date already (a filter chose by it)
+
+        ended = [Status.DECOMMISSIONED, Status.NEVER_ESTABLISHED]
+        ran = [Status.PILOT, Status.ACTIVE, Status.DECOMMISSIONED]
+        events = StatusEvent.objects.filter(service_id=OuterRef("pk"))
+        dated = (
+            events.filter(date__lte=date)
+            .annotate(same_day_rank=Case(When(status__in=ended, then=Value(0)), default=Value(1)))
+            .order_by("-date", "same_day_rank", "-pk")
+        )
+        undated = events.filter(date__isnull=True).order_by("-pk")
+        event_date = Subquery(dated.values("date")[:1], output_field=DateField())
+        undated_status = Subquery(undated.values("status")[:1], output_field=CharField())
+        floor = Value(datetime.date(1, 1, 1), output_field=DateField())
+        on = Value(date, output_field=DateField())
+
+        def ran_and_first(pk):
+            """Whether any document says the service ran, and its first running status (a pilot or active)."""
+            mine = StatusEvent.objects.filter(service_id=pk)
+            first = mine.filter(status__in=Status.operating(), date__isnull=False).order_by("date", "pk")
+            return (
+                Exists(mine.filter(status__in=ran)),
+                Coalesce(Subquery(first.values("status")[:1]), Value(Status.ACTIVE), output_field=CharField()),
+            )
+
+        def upto(name):
+            return Case(When(**{f"{name}__lte": date}, then=F(name)), default=floor, output_field=DateField())
+
+        # Where a document gives a status by the date, its latest event decides, read against the start and
+        # end dates. Computed inside one correlated subquery so the database looks the event up once.
+        start, end = OuterRef("start_date"), OuterRef("end_date")
+        did_run, start_status = ran_and_first(OuterRef(OuterRef("pk")))
+        decided = dated.annotate(
+            decided=Case(
+                # Ended on or before the date, unless a document after the end says otherwise.
+                When(LessThanOrEqual(end, on) & Q(date__lte=end), then=Value(Status.DECOMMISSIONED)),
+                # Not yet started: what the documents said so far, as a plan.
+                When(GreaterThan(start, on), then=Value(Status.PLANNED)),
+                # A document after the start (or with no start known) decides.
+                When(IsNull(start, True) | Q(date__gt=start) | (Q(date=start) & Q(status__in=ended)), then=F("status")),
+                # The start date, where some document says the service ran.
+                When(did_run, then=start_status),
+                # A planned launch date that has passed with nothing later: still only a plan.
+                default=F("status"),
+                output_field=CharField(),
+            )
+        ).values("decided")[:1]
+        ran_here, start_here = ran_and_first(OuterRef("pk"))
+        nothing_by_then = Case(
+            When(end_date__lte=date, then=Value(Status.DECOMMISSIONED)),
+            When(start_date__gt=date, then=Value("")),
+            When(Q(start_date__lte=date) & ran_here, then=start_here),
+            # Known to have ended later, start unknown: running until its end.
+            When(Q(start_date__isnull=True) & Q(end_date__gte=date), then=Value(Status.ACTIVE)),
+            default=Coalesce(undated_status, Value("")),
+            output_field=CharField(),
+        )
+        status = Coalesce(Subquery(decided, output_field=CharField()), nothing_by_then, output_field=CharField())
+        queryset = self
+        evidence = Greatest(
+            Coalesce(event_date, floor),
+            upto("end_date"),
+            upto("last_verified"),
+            output_field=DateField(),
+        )
+        return queryset.annotate(
+            timeline_status=status,
+            timeline_evidence=evidence,
+            evidence_document=Subquery(dated.values("document__title")[:1], output_field=CharField()),
+            timeline_unconfirmed=Case(
+                When(Q(unconfirmed_on__lte=date) & Q(unconfirmed_on__gt=evidence), then=F("unconfirmed_on")),
+                default=None,
+                output_field=DateField(),
+            ),
+            timeline_date=Value(date, output_field=DateField()),
         )
 
-    def for_risk_level(self, level):
-        return self.filter(risk_levels=level)
+    def operating_on(self, date):
+        """Services running on ``date``: active or pilot on their timeline (see ``with_timeline``)."""
+        return self.with_timeline(date).filter(timeline_status__in=Status.operating())
+
+    def not_operating_on(self, date):
+        return self.with_timeline(date).exclude(timeline_status__in=Status.operating())
+
+    def for_risk_level(self, level, *, or_not_stated=False):
+        """Services the documents say take ``level``.
+
+        With ``or_not_stated``, also services whose documents give no risk level at all
+        ("not stated" is never read as "no"); each service is annotated with
+        ``risk_stated`` (True where a document gives ``level``) so pages can group them.
+        """
+        if not or_not_stated:
+            return self.filter(risk_levels=level)
+        through = Service.risk_levels.through.objects.filter(service_id=OuterRef("pk"))
+        stated = Exists(through.filter(risklevel_id=level.pk))
+        return self.annotate(risk_stated=stated).filter(Q(risk_stated=True) | ~Exists(through))
 
     def for_audience(self, audience, *, or_not_stated=False):
         """Services the documents say are for ``audience``.
@@ -450,16 +698,31 @@ class ServiceQuerySet(models.QuerySet):
         A service covers the whole of ``area`` when it covers the area itself or
         an area containing it (a South Wales Police service covers Cardiff); it
         covers part of it when its areas only overlap (a Bridgend-only service is
-        in the South Wales Police area). Each service is annotated with
-        ``covers_whole`` so pages can say which. See ``AreaGraph.coverage_sets``.
+        in the South Wales Police area). A service whose documents list it for a
+        larger area without saying where in it (``area_extent`` "somewhere") is
+        not said to cover a council it does not name: it is annotated
+        ``extent_unstated``. Each service is annotated with ``covers_whole`` so
+        pages can say which. See ``AreaGraph.coverage_sets``.
         """
         graph = graph or AreaGraph.load()
         whole, part = graph.coverage_sets(area.pk)
         through = Service.areas.through
-        covers_whole = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id__in=whole))
+        named = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id=area.pk))
+        in_whole = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id__in=whole))
         covers_part = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id__in=part))
-        return self.annotate(covers_whole=covers_whole, covers_part=covers_part).filter(
-            Q(covers_whole=True) | Q(covers_part=True)
+        somewhere = Q(area_extent=AreaExtent.SOMEWHERE)
+        return (
+            self.annotate(tl_in_whole=in_whole, tl_named=named, covers_part=covers_part)
+            .annotate(
+                # Listed for a larger area without saying where in it: somewhere in there, councils not stated.
+                extent_unstated=models.ExpressionWrapper(
+                    somewhere & Q(tl_in_whole=True) & Q(tl_named=False), output_field=models.BooleanField()
+                ),
+                covers_whole=models.ExpressionWrapper(
+                    (~somewhere & Q(tl_in_whole=True)) | Q(tl_named=True), output_field=models.BooleanField()
+                ),
+            )
+            .filter(Q(tl_in_whole=True) | Q(covers_part=True))
         )
 
     def search(self, text):
@@ -579,6 +842,16 @@ class Service(models.Model):
     area_note = models.CharField(
         _("area note"), max_length=300, blank=True, help_text=_("e.g. 'Bridgend only', 'South and West of Cumbria'.")
     )
+    area_extent = models.CharField(
+        _("extent within the areas"),
+        max_length=10,
+        choices=AreaExtent.choices,
+        default=AreaExtent.WHOLE,
+        help_text=_(
+            "'Somewhere in' where a document lists the service for a police force area, region or country without "
+            "saying where in it: each council there is then shown 'somewhere in …; councils not stated'."
+        ),
+    )
 
     # How it runs
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, blank=True)
@@ -634,7 +907,15 @@ class Service(models.Model):
     evaluation = models.TextField(_("evaluation evidence"), blank=True)
 
     # When
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    status = models.CharField(
+        _("status as entered"),
+        max_length=20,
+        choices=Status.choices,
+        help_text=_(
+            "Kept for imports and exports only: no page shows it. What pages show is derived from the status "
+            "history below (each document's dated status), the start and end dates and the last verification."
+        ),
+    )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     start_text = models.CharField(
         _("start as written"), max_length=120, blank=True, help_text=_("e.g. 'Launch date in Gwent is 20/11/23'.")
@@ -651,6 +932,15 @@ class Service(models.Model):
         null=True,
         blank=True,
         help_text=_("When an editor last checked this entry against a source."),
+    )
+    unconfirmed_on = models.DateField(
+        _("could not be confirmed on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When an editor last checked and could not find out whether it still runs. Pages say so until newer "
+            "evidence arrives; it does not count as confirmation."
+        ),
     )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -722,9 +1012,41 @@ class Service(models.Model):
 
     natural_key.dependencies = ["directory.organisation", "directory.programme", "regions.area", "directory.risklevel"]
 
+    # ---- The timeline (see ServiceQuerySet.with_timeline): the only source of a status shown ----
+
+    def _load_timeline(self):
+        """The timeline annotations for today, fetched once where the queryset did not annotate them."""
+        if not hasattr(self, "timeline_status"):
+            from django.utils import timezone
+
+            row = (
+                Service.objects.with_timeline(timezone.localdate())
+                .filter(pk=self.pk)
+                .values("timeline_status", "timeline_evidence", "evidence_document", "timeline_date")
+                .first()
+            ) or {"timeline_status": "", "timeline_evidence": None, "evidence_document": None, "timeline_date": None}
+            for name, value in row.items():
+                setattr(self, name, value)
+
+    @property
+    def status_now(self):
+        """The status on the timeline's date (today unless a page asked for another): '' where nothing is known."""
+        self._load_timeline()
+        return self.timeline_status or ""
+
     @property
     def is_operating(self):
-        return self.status in Status.operating()
+        return self.status_now in Status.operating()
+
+    @property
+    def claim(self):
+        """What the evidence says of this service on the timeline's date, with its age (see ``Claim``)."""
+        self._load_timeline()
+        return Claim.for_service(self)
+
+    @property
+    def extent_is_unstated(self):
+        return self.area_extent == AreaExtent.SOMEWHERE
 
     @property
     def is_elsewhere(self):
@@ -804,13 +1126,6 @@ class Service(models.Model):
 
     def harm_statements(self):
         return self.focus_statements(FocusKind.HARM)
-
-    def was_operating_on(self, date: datetime.date) -> bool:
-        if self.status in (Status.PLANNED, Status.NEVER_ESTABLISHED):
-            return False
-        if self.start_date and self.start_date > date:
-            return False
-        return not (self.end_date and self.end_date < date)
 
 
 class ContactKind(models.TextChoices):
@@ -993,7 +1308,22 @@ class StatusEvent(Sourced):
         Service, on_delete=models.CASCADE, related_name="status_events", verbose_name=_("service")
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    date = models.DateField(_("date"), help_text=_("When this status held or began, as near as the document allows."))
+    date = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When this status held or began, as near as the document allows (a month or year as its first day). "
+            "Blank only where the document is undated."
+        ),
+    )
+    precision = models.CharField(
+        _("precision"),
+        max_length=10,
+        choices=Precision.choices,
+        default=Precision.DOCUMENT,
+        help_text=_("How precisely the date is known: a day, a month, a year, or only the document's own date."),
+    )
     date_text = models.CharField(_("date as written"), max_length=120, blank=True)
 
     history = HistoricalRecords()
@@ -1002,13 +1332,18 @@ class StatusEvent(Sourced):
     class Meta:
         verbose_name = _("status event")
         verbose_name_plural = _("status history")
-        ordering = ["service", "date"]
+        ordering = ["service", models.F("date").asc(nulls_first=True)]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(date__isnull=False) | Q(precision="undated"),
+                name="status_event_dated_unless_undated",
+                violation_error_message=_("Give a date, or choose 'Undated document' as its precision."),
+            ),
             models.UniqueConstraint(
                 fields=["service", "status", "document"],
                 name="status_event_unique",
                 violation_error_message=_("That document already gives this status for this service."),
-            )
+            ),
         ]
 
     def __str__(self):

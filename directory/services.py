@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import csv_safe
-from .models import Harm, RiskLevel
+from .models import Claim, Harm, RiskLevel, Status, Tier
 
 EXPORT_COLUMNS = [
     ("slug", _("slug")),
@@ -21,6 +21,8 @@ EXPORT_COLUMNS = [
     ("attendance", _("attendance")),
     ("format", _("format")),
     ("status", _("status")),
+    ("evidence_date", _("newest evidence")),
+    ("evidence", _("what the evidence says")),
     ("start", _("start")),
     ("end", _("end")),
     ("emails", _("emails")),
@@ -58,8 +60,9 @@ class _Rows:
 def export_rows(services):
     """Each service in ``services`` as a flat dict of strings, keyed by :data:`EXPORT_COLUMNS`.
 
-    Six queries whatever the number of services, and constant memory: the services and each
-    related table are read in the same order (name, slug, id) through database cursors
+    ``services`` carry their timeline (``ServiceQuerySet.with_timeline``): the status is the timeline's,
+    with the evidence's date and words. Six queries whatever the number of services, and constant
+    memory: the services and each related table are read in the same order (name, slug, id) through database cursors
     (``iterator``) and merged as they stream, instead of loading and prefetching every row.
     """
     from referrals.models import ServicePathway
@@ -92,11 +95,14 @@ def export_rows(services):
     contacts = related(Contact, "kind", "value", then=("pk",))
     citations = related(Citation, "document__title", "section")
     fields = (
-        "pk", "slug", "name", "organisation__name", "tier", "scope", "attendance", "format", "status",
+        "pk", "slug", "name", "organisation__name", "tier", "scope", "attendance", "format",
         "start_date", "start_text", "end_date", "end_text", "funding_source", "funding_longevity",
+        "last_verified", "timeline_status", "timeline_evidence", "evidence_document", "timeline_date",
+        "timeline_unconfirmed",
     )  # fmt: skip
     for values in services.values_list(*fields, named=True).iterator(chunk_size=EXPORT_CHUNK):
         service_contacts = contacts.take(values.pk)
+        claim = Claim.for_service(values)
         yield {
             "slug": values.slug,
             "name": values.name,
@@ -108,7 +114,9 @@ def export_rows(services):
             "referral_routes": _join(slug for (slug,) in routes.take(values.pk)),
             "attendance": values.attendance,
             "format": values.format,
-            "status": values.status,
+            "status": values.timeline_status,
+            "evidence_date": claim.evidence.isoformat() if claim.evidence else "",
+            "evidence": claim.text,
             "start": values.start_date.isoformat() if values.start_date else values.start_text,
             "end": values.end_date.isoformat() if values.end_date else values.end_text,
             "emails": _join(value for kind, value in service_contacts if kind == "email"),
@@ -153,6 +161,8 @@ def area_reason(service, area, graph):
         return _("Covers %(area)s") % {"area": area.name}
     whole, part = graph.coverage_sets(area.pk)
     larger = [a for a in served if a.pk in whole]
+    if larger and service.extent_is_unstated:
+        return _("Somewhere in %(larger)s; councils not stated") % {"larger": larger[0].name}
     if larger:
         return _("Covers %(area)s as part of %(larger)s") % {"area": area.name, "larger": larger[0].name}
     inside = [a.name for a in served if a.pk in part]
@@ -183,8 +193,10 @@ def match_reasons(service, *, graph, area=None, risk=None, route=None, query="",
     reasons = []
     if area is not None:
         reasons.append(area_reason(service, area, graph))
-    if risk is not None:
+    if risk is not None and getattr(service, "risk_stated", True):
         reasons.append(_("Takes %(risk)s") % {"risk": str(risk.label).lower()})
+    elif risk is not None:
+        reasons.append(_("The documents do not say which risk levels it takes"))
     if route is not None:
         reasons.append(_("%(route)s accepted") % {"route": route.label})
     if query:
@@ -274,3 +286,36 @@ def link_glossary_terms(text, index):
         return format_html('<a class="govuk-link" href="{}"><abbr>{}</abbr></a>', url, word)
 
     return mark_safe(pattern.sub(link, text))  # noqa: S308 - built from escaped text and format_html
+
+
+def kind_counts(services, *, today):
+    """``[(tier, label, running, unconfirmed)]`` for the home page, in tier order, leaving out empty kinds.
+
+    ``running`` counts services running on ``today``'s timeline; ``unconfirmed`` how many of
+    those have no evidence within the stale threshold. One query, whatever the number of services.
+    """
+    rows = services.with_timeline(today).values_list(
+        "tier",
+        "timeline_status",
+        "timeline_evidence",
+        "evidence_document",
+        "start_date",
+        "last_verified",
+        "timeline_unconfirmed",
+    )
+    counts = {}
+    for tier, status, evidence, document, start, verified, unconfirmed in rows:
+        if status not in Status.operating():
+            continue
+        claim = Claim(
+            status=status,
+            evidence=evidence,
+            document=document,
+            date=today,
+            start_date=start,
+            verified=verified,
+            unconfirmed=unconfirmed,
+        )
+        running, warned = counts.get(tier, (0, 0))
+        counts[tier] = (running + 1, warned + claim.warning)
+    return [(tier, tier.label, *counts[tier.value]) for tier in Tier if tier.value in counts]

@@ -3,45 +3,37 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from regions.models import AreaGraph
 
 from . import coverage
 from .filters import ServiceFilter
-from .forms import AreaSearchForm, CoverageForm, StatusForm
+from .forms import AreaSearchForm, CoverageCellForm, CoverageForm
 from .models import (
     Document,
     GlossaryTerm,
     Organisation,
-    Scope,
     Service,
     StandardsAssessment,
     Tier,
+    evidence_horizon,
+    stale_months,
 )
 from .pagecache import shared_page
-from .services import csv_lines, explain_results, glossary_index, nearest_services
+from .services import csv_lines, explain_results, glossary_index, kind_counts, nearest_services
 
 
 def service_list(request):
-    """Home: every current service grouped by tier; ?status=all adds the rest."""
-    form = StatusForm(request.GET)
-    if not form.is_valid():
-        return render(request, "directory/service_list.html", {"form": form, "groups": []}, status=400)
-    services = Service.objects.for_home_page()
-    elsewhere = []
-    if form.include_all:
-        elsewhere = services.filter(scope=Scope.ELSEWHERE)
-        services = services.referable()
-    else:
-        services = services.referable().current(timezone.localdate())
+    """Home: an entry point (search, the matcher, counts by kind linking into search), dated by its evidence."""
+    today = timezone.localdate()
     return render(
         request,
         "directory/service_list.html",
         {
-            "form": form,
-            "groups": Tier.group(services),
-            "elsewhere": elsewhere,
-            "include_all": form.include_all,
+            "kinds": kind_counts(Service.objects.referable(), today=today),
+            "horizon": evidence_horizon(),
+            "stale_months": stale_months(),
             "area_form": AreaSearchForm(),
             "matcher_url": reverse("referrals:case-matcher"),
         },
@@ -49,14 +41,14 @@ def service_list(request):
 
 
 def service_detail(request, slug):
-    service = get_object_or_404(Service.objects.for_detail_page(), slug=slug)
+    service = get_object_or_404(Service.objects.for_detail_page().with_timeline(timezone.localdate()), slug=slug)
     glossary = glossary_index(GlossaryTerm.objects.all())
     return render(request, "directory/service_detail.html", {"service": service, "glossary": glossary})
 
 
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.with_services(), slug=slug)
-    services = organisation.services.for_home_page()
+    services = organisation.services.for_home_page().with_timeline(timezone.localdate())
     return render(request, "directory/organisation_detail.html", {"organisation": organisation, "services": services})
 
 
@@ -95,6 +87,7 @@ def service_search(request):
             "page": page,
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "results": results,
+            "risk_counts": filterset.risk_counts(),
             "neighbouring": nearest[0],
             "adjacent": nearest[1],
         },
@@ -113,6 +106,7 @@ def service_export(request):
         services = filterset.qs
     else:
         services = Service.objects.all()
+    services = services.with_timeline(timezone.localdate())
     response = StreamingHttpResponse(csv_lines(services), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="services.csv"'
     return response
@@ -123,13 +117,16 @@ def _coverage(request):
     form = CoverageForm(request.GET)
     if not form.is_valid():
         return form, None, None, None
-    today = timezone.localdate()
-    options, compare_options = form.options(today), form.compare_options(today)
+    default = evidence_horizon() or timezone.localdate()
+    options, compare_options = form.options(default), form.compare_options(default)
     graph = AreaGraph.load()
     services = coverage.load_services()
-    matrix = coverage.build_matrix(options, services=services, graph=graph)
-    compared = compare_options and coverage.build_matrix(compare_options, services=services, graph=graph)
-    checks = coverage.check_stated_gaps(as_of=options.as_of, services=services, graph=graph)
+    timeline = coverage.Timeline()
+    matrix = coverage.build_matrix(options, services=services, graph=graph, timeline=timeline)
+    compared = compare_options and coverage.build_matrix(
+        compare_options, services=services, graph=graph, timeline=timeline
+    )
+    checks = coverage.check_stated_gaps(as_of=options.as_of, services=services, graph=graph, timeline=timeline)
     return form, matrix, compared, checks
 
 
@@ -151,6 +148,49 @@ def coverage_page(request):
             "checks": checks,
             "viewbox": coverage.MAP_VIEWBOX,
             "document_dates": Document.objects.exclude(published=None).order_by("published"),
+            "horizon": evidence_horizon(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def coverage_cell(request):
+    """The services one coverage cell counts (and, for a risk level, those here whose risk level is not stated)."""
+    form = CoverageCellForm(request.GET)
+    if not form.is_valid():
+        return render(request, "directory/coverage_cell.html", {"form": form}, status=400)
+    council = form.cleaned_data["area"]
+    options = form.options(evidence_horizon() or timezone.localdate())
+    matrix = coverage.build_matrix(options, only=council)
+    cell = matrix.rows[0].cell(form.cleaned_data["column"])
+    if cell is None:
+        form.add_error("column", _("Choose a risk level or kind of service from the matrix"))
+        return render(request, "directory/coverage_cell.html", {"form": form}, status=400)
+    column = form.cleaned_data["column"]
+    kind, _sep, value = column.partition(":")
+    label = (
+        next(str(level.label) for level in matrix.risk_levels if level.slug == value)
+        if kind == "risk"
+        else str(Tier(value).label)
+    )
+    return render(
+        request,
+        "directory/coverage_cell.html",
+        {
+            "form": form,
+            "matrix": matrix,
+            "council": council,
+            "cell": cell,
+            "is_risk": kind == "risk",
+            "label": label,
+            "services": Service.objects.filter(pk__in=[s.pk for s in cell.services])
+            .for_home_page()
+            .with_timeline(options.as_of),
+            "unstated": Service.objects.filter(pk__in=[s.pk for s in cell.unstated])
+            .for_home_page()
+            .with_timeline(options.as_of)
+            if kind == "risk"
+            else [],
         },
     )
 
@@ -172,7 +212,8 @@ def coverage_csv(request, kind):
 @shared_page
 def funding(request):
     """Which provision is fragile: annual or time-limited funding, and what has been decommissioned."""
-    return render(request, "directory/funding.html", coverage.funding_overview(Service.objects.referable()))
+    context = coverage.funding_overview(Service.objects.referable(), today=timezone.localdate())
+    return render(request, "directory/funding.html", context)
 
 
 @shared_page

@@ -174,3 +174,23 @@ class ServicePathwayAdminForm(forms.ModelForm):
             if marac_only_with_self_referral([*others, pathway]):
                 raise forms.ValidationError(MARAC_MESSAGE, code="marac_and_self_referral")
         return cleaned
+
+
+class StaleEvidenceForm(forms.Form):
+    """One click on a stale claim: verified today, ended on a date, or not known."""
+
+    action = forms.ChoiceField(
+        choices=[("verified", _("Verified today")), ("ended", _("Ended on")), ("not_known", _("Not known"))],
+        error_messages={"required": _("Choose what you found"), "invalid_choice": _("Choose what you found")},
+    )
+    ended_on = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("Enter the date it ended as year-month-day, for example 2025-03-31")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "ended" and not data.get("ended_on"):
+            self.add_error("ended_on", _("Enter the date it ended as year-month-day, for example 2025-03-31"))
+        return data

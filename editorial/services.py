@@ -884,3 +884,84 @@ def queue_counts(user):
 
 def mark_reports_done(reports, *, user):
     return reports.filter(done=False).update(done=True, done_at=timezone.now(), done_by=user)
+
+
+# --------------------------------------------------------------------------
+# Stale claims: what the evidence says is most likely out of date, and one-click evidence
+# --------------------------------------------------------------------------
+
+
+class StaleAction(models.TextChoices):
+    VERIFIED = "verified", _("Verified today: it is running")
+    ENDED = "ended", _("Ended on …")
+    NOT_KNOWN = "not_known", _("Not known")
+
+
+def stale_claims(services, *, today, limit=200):
+    """Services whose claim on ``today`` is old or uncertain, oldest evidence first (one query).
+
+    These are the claims most likely out of date: running but not confirmed within the threshold,
+    pilots with no outcome, planned launches that passed, and "not known" checks.
+    """
+    rows = (
+        services.with_timeline(today)
+        .select_related("organisation")
+        .order_by(F("timeline_evidence").asc(nulls_first=True), "name")
+    )
+    return [service for service in rows if service.claim.warning][:limit]
+
+
+def _evidence_fields(action, *, on, ended_on=None, user=None):
+    """The service fields an action sets: each is evidence on the service's timeline."""
+    if action == StaleAction.VERIFIED:
+        return {"last_verified": on, "verified_by": user.pk if user else None, "unconfirmed_on": None}
+    if action == StaleAction.ENDED:
+        return {
+            "end_date": ended_on,
+            "end_text": gettext("Recorded by an editor on %(date)s") % {"date": on.isoformat()},
+            "last_verified": on,
+            "verified_by": user.pk if user else None,
+        }
+    return {"unconfirmed_on": on}
+
+
+@transaction.atomic
+def record_evidence(service, *, action, user, on, ended_on=None):
+    """Record an editor's check as evidence on the timeline; a provider editor's waits for review.
+
+    Returns ``("applied", service)`` or ``("proposed", pending change)``.
+    """
+    from .roles import needs_review as waits
+
+    if action == StaleAction.ENDED and (ended_on is None or ended_on > on):
+        raise ValidationError(_("Enter the date it ended, no later than today"))
+    if action == StaleAction.ENDED and service.start_date and ended_on < service.start_date:
+        raise ValidationError(_("The end date cannot be before the start date."))
+    values = _evidence_fields(action, on=on, ended_on=ended_on, user=user)
+    if waits(user):
+        changes = [
+            {
+                "model": "directory.service",
+                "object": gettext("Service"),
+                "field": name,
+                "before": display_field(service, Service._meta.get_field(name)),
+                "after": display_value(Service._meta.get_field(name), value),
+            }
+            for name, value in values.items()
+        ]
+        change = PendingChange.objects.create(
+            service=service,
+            organisation_id=service.organisation_id,
+            summary=(gettext("Evidence for %(name)s: %(action)s") % {"name": service.name, "action": action})[:300],
+            proposal={"fields": values, "m2m": {}, "rows": []},
+            changes=changes,
+            submitted_by=user,
+        )
+        return "proposed", change
+    ensure_baselines(Service, [service.pk])
+    _set_values(service, values)
+    _check(service)
+    service._history_user = user
+    service._change_reason = gettext("Evidence recorded from the directory health page")
+    service.save()
+    return "applied", service

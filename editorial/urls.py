@@ -13,6 +13,11 @@ urlpatterns = [
     path("admin/review/<int:pk>/", admin.site.admin_view(views.review_detail), name="review-detail"),
     path("admin/directory-health/", admin.site.admin_view(views.dashboard), name="dashboard"),
     path(
+        "admin/directory-health/<int:pk>/evidence/",
+        admin.site.admin_view(views.stale_evidence),
+        name="stale-evidence",
+    ),
+    path(
         "admin/history/<slug:app_label>/<slug:model_name>/<int:history_id>/undo/",
         admin.site.admin_view(views.undo_change),
         name="undo-change",

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from directory.models import Service
+from directory.models import Service, evidence_horizon, stale_months
 
 from . import services
-from .forms import ProblemReportForm, RejectForm, ReviewStateForm
+from .forms import ProblemReportForm, RejectForm, ReviewStateForm, StaleEvidenceForm
 from .models import PendingChange
 from .network import client_address
 from .roles import needs_review, scope_for
@@ -116,16 +116,55 @@ def dashboard(request):
     """Freshness at a glance: what needs review, what waits for approval, what the public reported."""
     _require(request, "directory.view_service")
     visible = scope_for(request.user).filter(Service.objects.all(), "organisation")
-    summary = services.freshness_summary(visible, today=timezone.localdate())
+    today = timezone.localdate()
+    summary = services.freshness_summary(visible, today=today)
     pending_count, open_reports = services.queue_counts(request.user)
     context = _admin_context(
         request,
         summary=summary,
+        stale=services.stale_claims(visible.referable(), today=today),
+        stale_months=stale_months(),
+        horizon=evidence_horizon(),
+        today=today,
+        can_change=request.user.has_perm("directory.change_service"),
+        actions=services.StaleAction,
         pending_count=pending_count,
         open_reports=open_reports,
         title=_("Directory health"),
     )
     return render(request, "editorial/admin/dashboard.html", context)
+
+
+@require_POST
+def stale_evidence(request, pk):
+    """One click on the health page: "verified today", "ended on …" or "not known", recorded as evidence."""
+    _require(request, "directory.change_service")
+    service = get_object_or_404(Service, pk=pk)
+    if not scope_for(request.user).allows(service.organisation_id):
+        raise PermissionDenied
+    form = StaleEvidenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+        return redirect(reverse("editorial:dashboard") + "#stale-claims")
+    try:
+        outcome, _obj = services.record_evidence(
+            service,
+            action=form.cleaned_data["action"],
+            user=request.user,
+            on=timezone.localdate(),
+            ended_on=form.cleaned_data.get("ended_on"),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("editorial:dashboard") + "#stale-claims")
+    if outcome == "proposed":
+        messages.success(
+            request,
+            _("Sent for review: %(name)s. It changes when a directory admin approves it.") % {"name": service.name},
+        )
+    else:
+        messages.success(request, _("Recorded for %(name)s.") % {"name": service.name})
+    return redirect(reverse("editorial:dashboard") + "#stale-claims")
 
 
 @require_POST

@@ -110,9 +110,11 @@ def oruk_status(service):
     """Ours in Open Referral's four words; a running service whose latest note says referrals are paused is
     ``temporarily closed``."""
     note = latest_availability(service)
-    if service.status in Status.operating() and note and note.state == Availability.PAUSED:
+    status = service.status_now
+    if status in Status.operating() and note and note.state == Availability.PAUSED:
         return "temporarily closed"
-    return ORUK_STATUS[service.status]
+    # Nothing known on the timeline (not started, or no dated evidence): not running.
+    return ORUK_STATUS.get(status, "inactive")
 
 
 def alert(service):

@@ -1,6 +1,7 @@
 """Page-shaped QuerySets for the API: everything a page prints, fetched in a fixed number of queries."""
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from directory.models import Organisation, Service
 
@@ -20,6 +21,7 @@ def services(full=False):
         .select_related("organisation", "programme")
         .prefetch_related("contacts", "availability_notes")
         .annotate(last_modified=last_modified())
+        .with_timeline(timezone.localdate())
     )
     if full:
         queryset = queryset.prefetch_related(

@@ -180,8 +180,10 @@ DIMENSIONS = [
         name=_("Service status"),
         description=_(
             "The directory's own status, which says more than Open Referral's: a pilot, or planned but not yet running."
+            " It is the status today on the service's timeline (its documents' dated statements, start and end dates"
+            " and editors' verifications)."
         ),
-        lookup="status",
+        lookup="timeline_status",
         choices=Status,
     ),
 ]

@@ -256,9 +256,7 @@ def judge(service, case, *, area_ids):
         good.append(contact_note)
 
     if not service.is_operating:
-        check.append(
-            _("%(service)s is %(status)s") % {"service": name, "status": str(service.get_status_display()).lower()}
-        )
+        check.append(_("%(service)s: %(claim)s") % {"service": name, "claim": service.claim.text})
 
     stated = harm_outcome == FITS
     if no:

@@ -1,7 +1,8 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
-from directory.models import Service
+from directory.models import Service, evidence_horizon
 
 from .models import Area, AreaGraph
 
@@ -9,15 +10,18 @@ AREA_PAGE_SIZE = 40
 
 
 def area_detail(request, slug):
-    """An area, the areas around it, and the services working in all or part of it (those covering all first).
+    """An area, the areas around it, and the services running there today (on their timeline), in all or part of it.
 
-    Paginated: at national scale hundreds of services cover a council, and the page reads only the ones it shows.
+    Those covering all of it first; paginated: at national scale hundreds of services cover a council, and the
+    page reads only the ones it shows.
     """
     area = get_object_or_404(Area.objects.prefetch_related("within", "contains"), slug=slug)
     services = (
         Service.objects.referable()
+        .operating_on(timezone.localdate())
         .covering(area, graph=AreaGraph.load())
         .for_home_page()
+        .prefetch_related("areas")
         .order_by("-covers_whole", "name", "slug")
     )
     page = Paginator(services, AREA_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -30,7 +34,9 @@ def area_detail(request, slug):
             "page": page,
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "whole": [s for s in shown if s.covers_whole],
-            "part": [s for s in shown if not s.covers_whole],
+            "part": [s for s in shown if not s.covers_whole and not s.extent_unstated],
+            "somewhere": [s for s in shown if s.extent_unstated],
+            "horizon": evidence_horizon(),
         },
     )
 

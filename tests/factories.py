@@ -2,7 +2,7 @@
 
 import itertools
 
-from directory.models import Citation, Document, Organisation, RiskLevel, Service, Status, Tier
+from directory.models import Citation, Document, Organisation, RiskLevel, Service, Status, StatusEvent, Tier
 from regions.models import Area, AreaKind
 
 _counter = itertools.count(1)
@@ -28,7 +28,9 @@ def document():
     return obj
 
 
-def service(areas=(), risk_levels=(), slug=None, organisation=None, **fields):
+def service(areas=(), risk_levels=(), slug=None, organisation=None, status_on=None, **fields):
+    """A service whose status is evidenced: one status event from the test document (dated 1 November 2020,
+    or ``status_on``), saying its ``status``. Pass ``status_on=False`` for a service with no status evidence."""
     n = next(_counter)
     if organisation is None:
         organisation, _ = Organisation.objects.get_or_create(slug="test-org", defaults={"name": "Test organisation"})
@@ -43,4 +45,13 @@ def service(areas=(), risk_levels=(), slug=None, organisation=None, **fields):
     obj.areas.set(areas)
     obj.risk_levels.set(risk_levels)
     Citation.objects.create(service=obj, document=document(), section="1", quote=f"quote {n}")
+    if status_on is not False:
+        StatusEvent.objects.create(
+            service=obj,
+            status=obj.status,
+            date=status_on or document().published,
+            document=document(),
+            section="1",
+            quote=f"quote {n}",
+        )
     return obj

@@ -80,7 +80,7 @@ def test_search_gives_the_count_and_first_result_on_the_first_screen(phone):
     assert bottom_of(first.get_by_role("heading")) <= HEIGHT
     assert bottom_of(phone.locator("#results")) <= HEIGHT
     # The filters are summarised in one line, and folded away behind "Filter results".
-    expect(phone.get_by_text("Merthyr Tydfil · High risk · Running now")).to_be_visible()
+    expect(phone.get_by_text("Merthyr Tydfil · High risk · Last reported running (however long ago)")).to_be_visible()
     expect(phone.get_by_label("Words to search for")).to_be_hidden()
     screenshot(phone, "phone-search")
     first_screen(phone, "phone-search")
@@ -95,7 +95,7 @@ def test_search_gives_the_count_and_first_result_on_the_first_screen(phone):
     assert bottom_of(toggle) <= top_of(risk) < top_of(phone.locator("#results"))
     risk.select_option(label="Medium risk")
     phone.get_by_role("button", name="Search").click()
-    expect(phone.get_by_text("Merthyr Tydfil · Medium risk · Running now")).to_be_visible()
+    expect(phone.get_by_text("Merthyr Tydfil · Medium risk · Last reported running (however long ago)")).to_be_visible()
     assert page_width(phone) == WIDTH
 
 

@@ -3,9 +3,12 @@
 import csv
 import datetime
 import io
+import re
+from urllib import parse
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from directory import coverage
 from directory.models import Service, Status, StatusEvent, Tier
@@ -61,7 +64,11 @@ def test_the_vale_of_glamorgans_2020_gap_outside_criminal_justice_is_visible():
         coverage.Options(as_of=datetime.date(2020, 11, 1), include_criminal_justice=False)
     )
     vale = row_for(without_cj, "vale-of-glamorgan")
-    assert [level.slug for level in vale.risk_gaps] == ["standard", "medium", "high"]
+    # No service states any risk level there; the only ones there (national helplines, a South East Wales group)
+    # give no risk level: "not stated", never painted as "no service".
+    assert [level.slug for level in vale.unstated_levels] == ["standard", "medium", "high"]
+    assert vale.risk_gaps == []
+    assert {s.slug for s in vale.by_risk[without_cj.risk_levels[0]].unstated} >= {"stopso"}
 
     with_cj = coverage.build_matrix(coverage.Options(as_of=datetime.date(2020, 11, 1)))
     assert risk_counts(with_cj, "vale-of-glamorgan")["medium"] >= 1  # BBR, by court order
@@ -129,8 +136,13 @@ def test_the_csv_matches_the_page(client):
     )
     computed = [(g["area"], g["risk_level"]) for g in gaps if g["kind"] == "computed"]
     assert computed == [(row.area.slug, level.slug) for row in matrix.rows for level in row.risk_gaps]
-    assert ("vale-of-glamorgan", "medium") in computed
-    assert {g["kind"] for g in gaps} == {"computed", "stated"}
+    unstated = [(g["area"], g["risk_level"]) for g in gaps if g["kind"] == "risk_level_not_stated"]
+    assert unstated == [(row.area.slug, level.slug) for row in matrix.rows for level in row.unstated_levels]
+    assert ("vale-of-glamorgan", "medium") in unstated
+    assert {g["kind"] for g in gaps} >= {"risk_level_not_stated", "stated"}
+    for row, exported in zip(matrix.rows, rows, strict=True):
+        for level in matrix.risk_levels:
+            assert exported[f"risk:{level.slug}:state"] == row.by_risk[level].state
 
 
 def test_grouping_follows_the_commissioners_choice(client):
@@ -154,9 +166,10 @@ def test_the_map_has_a_tile_for_each_welsh_council_with_its_gaps_in_words(client
     tiles = response.context["tiles"]
     assert len(tiles) == 22
     vale = next(t for t in tiles if t.row.area.slug == "vale-of-glamorgan")
-    assert vale.gap_count == 3
-    assert "Vale of Glamorgan: 3 risk levels with no service (standard risk, medium risk, high risk)" in (
-        response.content.decode()
+    assert (vale.gap_count, vale.unstated_count) == (0, 3)
+    assert (
+        "Vale of Glamorgan: 0 risk levels with no service; 3 risk levels with only services whose risk levels are "
+        "not stated" in response.content.decode()
     )
 
 
@@ -187,6 +200,10 @@ def test_coverage_runs_a_fixed_number_of_queries(client, django_assert_max_num_q
         client.get(COVERAGE, {"as_of": "2020-11-01"})
     with django_assert_max_num_queries(16):
         client.get(reverse("directory:coverage-gaps-csv"))
+    with django_assert_max_num_queries(20):  # one timeline query per date asked (the two, and stated gaps' dates)
+        client.get(COVERAGE, {"as_of": "2020-11-01", "compare": "2023-11-17"})
+    with django_assert_max_num_queries(20):  # the council's row, then its two lists with their prefetches
+        client.get(reverse("directory:coverage-cell"), {"area": "cardiff", "column": "risk:medium"})
 
 
 def test_funding_page_lists_fragile_and_ended_services(client):
@@ -215,6 +232,63 @@ def test_two_dates_side_by_side(client):
     medium = next((first, second) for level, first, second in vale if level.slug == "medium")
     # Atal y Fro's programme ran in the Vale until November 2019.
     assert [s.slug for s in medium[0].services] == ["atal-y-fro-domestic-violence-perpetrator-programme"]
-    assert medium[1].is_gap
+    assert medium[1].services == [] and medium[1].only_unstated
     assert "Services by risk level on 1 June 2019 and on 1 November 2020" in response.content.decode()
     assert client.get(COVERAGE, {"compare": "soon"}).status_code == 400
+
+
+CELL_LINK = re.compile(r'href="(/coverage/cell/\?[^"]+)"')
+
+
+@pytest.mark.parametrize("criminal_justice", ["include", "exclude"])
+def test_every_cell_links_to_a_list_of_exactly_the_services_it_counts(client, criminal_justice):
+    for as_of in ["2019-06-01", None, timezone.localdate().isoformat()]:
+        params = {"criminal_justice": criminal_justice, **({"as_of": as_of} if as_of else {})}
+        response = client.get(COVERAGE, params)
+        matrix = response.context["matrix"]
+        links = {}
+        for href in CELL_LINK.findall(response.content.decode()):
+            query = parse.parse_qs(parse.urlsplit(href.replace("&amp;", "&")).query)
+            links[(query["area"][0], query["column"][0])] = href.replace("&amp;", "&")
+        expected = 0
+        for row in matrix.rows:
+            cells = [(f"risk:{level.slug}", cell) for level, cell in row.by_risk.items()]
+            cells += [(f"tier:{tier.value}", cell) for tier, cell in row.by_tier.items()]
+            for column, cell in cells:
+                href = links.get((row.area.slug, column))
+                if cell.is_gap or (column.startswith("tier:") and not cell.count):
+                    assert href is None, (as_of, row.area.slug, column)
+                    continue
+                expected += 1
+                listed = client.get(href).context
+                assert {s.slug for s in listed["services"]} == {s.slug for s in cell.services}, (href,)
+                if column.startswith("risk:"):
+                    assert {s.slug for s in listed["unstated"]} == {s.slug for s in cell.unstated}, (href,)
+                assert listed["matrix"].options == matrix.options, (href,)
+        assert len(links) == expected
+
+
+def test_the_default_date_is_the_evidence_horizon_and_today_is_labelled_beyond_it(client):
+    response = client.get(COVERAGE)
+    assert response.context["matrix"].options.as_of == datetime.date(2023, 11, 17)
+    body = response.content.decode()
+    assert "Coverage on 17 November 2023" in body
+    assert "beyond the evidence" in body
+    later = client.get(COVERAGE, {"as_of": "2026-12-01"}).content.decode()
+    assert "This date is beyond the evidence: the newest source is 17 November 2023." in later
+
+
+def test_risk_cells_count_services_open_without_a_conviction(client):
+    matrix = client.get(COVERAGE).context["matrix"]
+    body = client.get(COVERAGE).content.decode()
+    cells = [cell for row in matrix.rows for cell in row.by_risk.values() if cell.services]
+    assert any(cell.open_count < cell.count for cell in cells)
+    cell = next(cell for cell in cells if cell.open_count < cell.count)
+    assert f"{cell.count} ({cell.open_count} without a conviction)" in body
+
+
+def test_a_bad_cell_is_a_400(client):
+    cell = reverse("directory:coverage-cell")
+    assert client.get(cell, {"area": "cardiff", "column": "risk:nonsense"}).status_code == 400
+    assert client.get(cell, {"area": "nowhere", "column": "risk:high"}).status_code == 400
+    assert client.get(cell, {"area": "cardiff", "column": "DROP TABLE"}).status_code == 400

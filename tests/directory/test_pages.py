@@ -5,41 +5,31 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from directory.models import Service, Status, Tier
+from directory.models import Service, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def test_home_lists_current_services_grouped_by_tier(client):
+def test_home_is_an_entry_point_counting_running_services_by_kind_with_the_evidence_horizon(client):
     response = client.get(reverse("directory:service-list"))
     assert response.status_code == 200
-    groups = response.context["groups"]
-    labels = [label for label, _value, _services in groups]
-    assert labels == sorted(labels, key=lambda label: [str(t.label) for t in Tier].index(str(label)))
-    listed = {s.slug for _l, _v, services in groups for s in services}
-    assert "drive-cwm-taf-morgannwg" in listed
-    assert not Service.objects.filter(slug__in=listed).exclude(status__in=Status.operating()).exists()
-    assert not Service.objects.filter(slug__in=listed, scope="elsewhere").exists()
-    assert Service.objects.get(slug="drive-cwm-taf-morgannwg").name in response.content.decode()
-
-
-def test_home_with_status_all_lists_every_service(client):
-    response = client.get(reverse("directory:service-list"), {"status": "all"})
-    assert response.status_code == 200
-    listed = {s.slug for _l, _v, services in response.context["groups"] for s in services}
-    listed |= {s.slug for s in response.context["elsewhere"]}
-    assert listed == set(Service.objects.values_list("slug", flat=True))
-    assert "Decommissioned" in response.content.decode()
-
-
-def test_home_with_a_bad_status_says_what_to_do(client):
-    response = client.get(reverse("directory:service-list"), {"status": "everything"})
-    assert response.status_code == 400
     body = response.content.decode()
-    assert "There is a problem" in body
-    assert "Choose to show services running now or all entries" in body
+    assert "As the sources stand: the newest is 17 November 2023." in body
+    assert 'name="q"' in body and reverse("referrals:case-matcher") in body
+    # Counts by kind, each linking into search; no service is listed on the home page.
+    kinds = {tier.value: (running, unconfirmed) for tier, _label, running, unconfirmed in response.context["kinds"]}
+    today = timezone.localdate()
+    running = Service.objects.referable().operating_on(today)
+    for tier, (count, _unconfirmed) in kinds.items():
+        assert count == running.filter(tier=tier).count()
+        assert f"?tier={tier}&amp;audience=all" in body
+    assert sum(count for count, _u in kinds.values()) == running.count()
+    assert Service.objects.get(slug="drive-cwm-taf-morgannwg").name not in body
+    # Every source is more than 24 months old: nothing is counted as confirmed.
+    assert all(unconfirmed == count for count, unconfirmed in kinds.values())
 
 
 def test_detail_page_shows_referral_routes_contacts_and_citations(client):
@@ -132,6 +122,14 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
         client.get(reverse("directory:service-export"))
     with django_assert_max_num_queries(10):
         client.get(reverse("regions:area-detail", kwargs={"slug": "q-area"}))
+    with django_assert_max_num_queries(10):
+        client.get(reverse("directory:service-list"))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("directory:service-search"), {"area": "q-area", "risk": "standard", "audience": "all"})
+    with django_assert_max_num_queries(22):  # three lists, each with its prefetches
+        client.get(reverse("directory:funding"))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("directory:organisation-detail", kwargs={"slug": "test-org"}))
 
 
 def test_the_service_page_shows_who_it_is_for_and_each_harm_as_yes_no_or_not_stated_with_its_quote(client):

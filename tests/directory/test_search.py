@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from directory.models import RiskLevel, Service, Status
 from regions.models import Area
@@ -29,8 +30,10 @@ def test_area_and_risk_find_the_services_that_cover_the_area_at_that_level(clien
     high = RiskLevel.objects.get(slug="high")
     for service, _reasons in response.context["results"]:
         assert service in Service.objects.covering(merthyr)
-        assert high in service.risk_levels.all()
-        assert service.status in Status.operating()
+        # Stated to take high risk, or (in their own group) no risk level stated.
+        levels = list(service.risk_levels.all())
+        assert (high in levels) if service.risk_stated else not levels
+        assert service.timeline_status in Status.operating()
 
 
 def test_each_result_says_why_it_matched(client):
@@ -239,18 +242,22 @@ def test_the_filters_in_force_are_summarised_in_one_line_in_the_forms_order(clie
         "High harm",
         "Group",
         "Voluntary",
-        "Include planned and decommissioned",
+        "Also planned, ended and not known",
     ]
     response = client.get(SEARCH, {"area": "merthyr-tydfil", "risk": "high"})
-    assert response.context["filter"].summary == ["Merthyr Tydfil", "High risk", "Running now"]
-    assert client.get(SEARCH).context["filter"].summary == ["Running now"]
+    assert response.context["filter"].summary == [
+        "Merthyr Tydfil",
+        "High risk",
+        "Last reported running (however long ago)",
+    ]
+    assert client.get(SEARCH).context["filter"].summary == ["Last reported running (however long ago)"]
 
 
 def test_the_summary_and_filter_control_come_before_the_results_and_the_full_form_is_there(client):
     response = client.get(SEARCH, {"area": "merthyr-tydfil", "risk": "high"})
     html = response.content.decode()
-    assert "Merthyr Tydfil · High risk · Running now" in html
-    summary = html.index("Merthyr Tydfil · High risk · Running now")
+    assert "Merthyr Tydfil · High risk · Last reported running (however long ago)" in html
+    summary = html.index("Merthyr Tydfil · High risk · Last reported running (however long ago)")
     toggle = html.index('aria-controls="filters"')
     panel = html.index('id="filters"')
     results = html.index('id="results"')
@@ -262,3 +269,41 @@ def test_a_search_with_a_mistake_has_no_summary_line(client):
     response = client.get(SEARCH, {"risk": "extreme"})
     assert response.status_code == 400
     assert "app-filter-summary" not in response.content.decode()
+
+
+def test_a_risk_level_search_keeps_services_whose_risk_levels_are_not_stated_in_their_own_group(client):
+    """CARA (Gwent), a police-referral programme launched in Gwent in November 2023, states no risk level."""
+    response = client.get(SEARCH, {"area": "newport", "risk": "standard"})
+    assert response.status_code == 200
+    results = [service for service, _reasons in response.context["results"]]
+    slugs = [service.slug for service in results]
+    assert "cara-gwent" in slugs
+    cara = results[slugs.index("cara-gwent")]
+    assert cara.risk_stated is False
+    # Stated first, then not stated: never interleaved, never dropped.
+    flags = [service.risk_stated for service in results]
+    assert flags == sorted(flags, reverse=True)
+    standard = RiskLevel.objects.get(slug="standard")
+    for service in results:
+        levels = set(service.risk_levels.all())
+        assert (standard in levels) if service.risk_stated else not levels
+    body = response.content.decode()
+    stated, unstated = response.context["risk_counts"]
+    assert unstated >= 1 and stated + unstated == response.context["page"].paginator.count
+    assert "Risk levels not stated in the sources: check with the service" in body
+    assert body.index("Stated to take standard risk") < body.index("Risk levels not stated in the sources")
+    # Every running service in Newport whose documents give no risk level is there (export = every page).
+    from directory.models import Audience
+
+    newport = Area.objects.get(slug="newport")
+    expected = set(
+        Service.objects.referable()
+        .operating_on(timezone.localdate())
+        .covering(newport)
+        .for_audience(Audience.PERSON, or_not_stated=True)
+        .filter(risk_levels__isnull=True)
+        .values_list("slug", flat=True)
+    )
+    export = client.get(reverse("directory:service-export"), {"area": "newport", "risk": "standard"})
+    exported = {row["slug"] for row in csv.DictReader(io.StringIO(export.content.decode()))}
+    assert expected and expected <= exported

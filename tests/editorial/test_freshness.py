@@ -120,3 +120,66 @@ def test_a_never_checked_entry_says_so(client):
     body = client.get(reverse("directory:service-detail", args=["pipa"])).content.decode()
     assert "Not yet checked by an editor since it was taken from its documents." in body
     assert "Last checked" not in body
+
+
+def test_the_dashboard_lists_stale_claims_oldest_evidence_first(director_client):
+    response = director_client.get(reverse("editorial:dashboard"))
+    assert response.status_code == 200
+    stale = response.context["stale"]
+    slugs = [service.slug for service in stale]
+    assert "dapo-gwent" in slugs  # planned for May 2024, nothing later
+    assert "clear-cardiff-and-vale" in slugs  # a pilot with no reported outcome
+    assert "drive-cwm-taf-morgannwg" in slugs  # not confirmed since November 2023
+    dated = [service.claim.evidence for service in stale if service.claim.evidence]
+    assert dated == sorted(dated)
+    body = response.content.decode()
+    assert "Planned for May 2024 — not known whether it started" in body
+
+
+def test_verified_today_resets_the_age_and_leaves_the_stale_list(director_client):
+    drive = Service.objects.get(slug="drive-cwm-taf-morgannwg")
+    url = reverse("editorial:stale-evidence", args=[drive.pk])
+    assert director_client.post(url, {"action": "verified"}).status_code == 302
+    drive = Service.objects.with_timeline(timezone.localdate()).get(pk=drive.pk)
+    assert drive.last_verified == timezone.localdate()
+    assert not drive.claim.warning and "checked by an editor" in drive.claim.text
+    stale = director_client.get(reverse("editorial:dashboard")).context["stale"]
+    assert drive.slug not in {service.slug for service in stale}
+
+
+def test_ended_on_a_date_ends_the_service_on_the_timeline(director_client):
+    drive = Service.objects.get(slug="drive-cwm-taf-morgannwg")
+    url = reverse("editorial:stale-evidence", args=[drive.pk])
+    director_client.post(url, {"action": "ended", "ended_on": "2025-03-31"})
+    assert "drive-cwm-taf-morgannwg" not in set(
+        Service.objects.operating_on(datetime.date(2025, 4, 1)).values_list("slug", flat=True)
+    )
+    assert "drive-cwm-taf-morgannwg" in set(
+        Service.objects.operating_on(datetime.date(2025, 3, 1)).values_list("slug", flat=True)
+    )
+    # An end date without a date, or in the future, is refused with a message.
+    other = Service.objects.get(slug="cara-gwent")
+    director_client.post(reverse("editorial:stale-evidence", args=[other.pk]), {"action": "ended"})
+    assert Service.objects.get(pk=other.pk).end_date is None
+
+
+def test_not_known_is_recorded_and_shown_without_confirming(director_client):
+    drive = Service.objects.get(slug="drive-cwm-taf-morgannwg")
+    director_client.post(reverse("editorial:stale-evidence", args=[drive.pk]), {"action": "not_known"})
+    drive = Service.objects.with_timeline(timezone.localdate()).get(pk=drive.pk)
+    assert drive.unconfirmed_on == timezone.localdate()
+    assert drive.claim.warning and drive.claim.text.startswith("Not known whether it still runs")
+
+
+def test_a_provider_editors_click_waits_in_the_review_queue(client, provider_editor, own_service):
+    from editorial.models import PendingChange
+    from tests.editorial.conftest import client_for
+
+    editor = client_for(client, provider_editor)
+    response = editor.post(reverse("editorial:stale-evidence", args=[own_service.pk]), {"action": "verified"})
+    assert response.status_code == 302
+    assert Service.objects.get(pk=own_service.pk).last_verified is None
+    change = PendingChange.objects.get(service=own_service)
+    assert change.proposal["fields"]["last_verified"] == timezone.localdate().isoformat()
+    other = Service.objects.get(slug="drive-cwm-taf-morgannwg")
+    assert editor.post(reverse("editorial:stale-evidence", args=[other.pk]), {"action": "verified"}).status_code == 403

@@ -99,3 +99,20 @@ def test_services_in_the_south_wales_police_area_include_part_coverers():
     assert covering["drive-cardiff-and-vale"] is False
     assert covering["drive-cwm-taf-morgannwg"] is False
     assert "cara-gwent" not in covering
+
+
+def test_a_service_listed_for_a_whole_force_area_without_councils_is_somewhere_in_it(client):
+    """Re-Provide is listed under the South Wales Police area; the letter does not say where in it."""
+    cardiff = Area.objects.get(slug="cardiff")
+    found = Service.objects.covering(cardiff).get(slug="re-provide-south-wales")
+    assert (found.covers_whole, found.extent_unstated) == (False, True)
+    context = client.get(cardiff.get_absolute_url()).context
+    assert "re-provide-south-wales" in {s.slug for s in context["somewhere"]}
+    assert "re-provide-south-wales" not in {s.slug for s in context["whole"]}
+    body = client.get(cardiff.get_absolute_url()).content.decode()
+    assert "somewhere in South Wales Police; councils not stated" in body
+    # Search says the same in its reasons.
+    search = client.get("/services/", {"area": "cardiff", "audience": "all"})
+    reasons = dict((s.slug, r) for s, r in search.context["results"]).get("re-provide-south-wales")
+    if reasons is not None:
+        assert "Somewhere in South Wales Police; councils not stated" in reasons
