@@ -47,6 +47,21 @@ class Timeline:
         self.queryset = queryset if queryset is not None else Service.objects.referable()
         self._by_date = {}
 
+    def load(self, dates):
+        """Ask the database for every date in ``dates`` not yet known, in one query (a UNION ALL), so a page
+        that needs many dates (the stated gaps' documents) still runs a fixed number of queries."""
+        wanted = sorted({date for date in dates if date is not None} - set(self._by_date))
+        if not wanted:
+            return
+        per_date = [
+            self.queryset.with_timeline(date).order_by().values_list("pk", "timeline_status", "timeline_date")
+            for date in wanted
+        ]
+        for date in wanted:
+            self._by_date[date] = {}
+        for pk, status, date in per_date[0].union(*per_date[1:], all=True):
+            self._by_date[date][pk] = status
+
     def on(self, date):
         """``{service pk: status}`` on ``date`` (``""`` where nothing is known)."""
         if date not in self._by_date:
@@ -310,6 +325,7 @@ def check_stated_gaps(*, as_of, services=None, graph=None, timeline=None):
         .prefetch_related("areas", "risk_levels")
     )
     checks = []
+    timeline.load([as_of, *(gap.as_of for gap in gaps)])
     for gap in gaps:
         checkable = bool(gap.tier or gap.risk_levels.all() or gap.excludes_criminal_justice)
         then = gap_services(gap, services, graph, gap.as_of, timeline) if checkable and gap.as_of else []

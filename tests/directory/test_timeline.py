@@ -59,12 +59,14 @@ def search_slugs(client, **params):
     """Every service the search page shows (its CSV export lists all pages of exactly the same search)."""
     response = client.get(reverse("directory:service-export"), {"audience": "all", **params})
     assert response.status_code == 200
-    return {row["slug"] for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    return {row["slug"] for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))}
 
 
 def export_statuses(client):
     response = client.get(reverse("directory:service-export"))
-    return {row["slug"]: row["status"] for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    return {
+        row["slug"]: row["status"] for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    }
 
 
 def matcher_slugs(client, area):
