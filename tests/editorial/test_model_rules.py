@@ -120,18 +120,15 @@ def test_undoing_the_addition_of_a_services_only_citation_is_refused(director_cl
     assert list(service.citations.all()) == [citation]
 
 
-def test_replacing_the_only_citation_in_one_admin_edit_still_works(director_client):
+def replace_the_only_citation(client, service):
+    """In one save of the service's admin form: delete its one citation and add another."""
     from django.urls import reverse
-
-    from regions.models import Area
-    from tests import factories
 
     from .conftest import change_form_data
 
-    service = factories.service(areas=[Area.objects.get(slug="cardiff")])
     old = service.citations.get()
     url = reverse("admin:directory_service_change", args=[service.pk])
-    data = change_form_data(director_client.get(url))
+    data = change_form_data(client.get(url))
     prefix = next(key[: -len("-quote")] for key, value in data.items() if value == old.quote)
     formset = prefix.rsplit("-", 1)[0]
     data[f"{prefix}-DELETE"] = "on"
@@ -140,32 +137,27 @@ def test_replacing_the_only_citation_in_one_admin_edit_still_works(director_clie
     data.update(
         {f"{new}-document": str(old.document_id), f"{new}-section": "2", f"{new}-quote": "The replacement quote."}
     )
-    response = director_client.post(url, data)
+    return client.post(url, data)
+
+
+def test_replacing_the_only_citation_in_one_admin_edit_still_works(director_client):
+
+    from regions.models import Area
+    from tests import factories
+
+    service = factories.service(areas=[Area.objects.get(slug="cardiff")])
+    response = replace_the_only_citation(director_client, service)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     assert [c.quote for c in service.citations.all()] == ["The replacement quote."]
 
 
 def test_approving_a_providers_replacement_of_the_only_citation_works(provider_client, directory_admin, own_service):
     """The same edit proposed by a provider editor: approval adds the new citation before removing the old."""
-    from django.urls import reverse
 
     from editorial.models import PendingChange
     from editorial.services import approve_change
 
-    from .conftest import change_form_data
-
     own_service.citations.exclude(pk=own_service.citations.order_by("pk").first().pk).delete()
-    old = own_service.citations.get()
-    url = reverse("admin:directory_service_change", args=[own_service.pk])
-    data = change_form_data(provider_client.get(url))
-    prefix = next(key[: -len("-quote")] for key, value in data.items() if value == old.quote)
-    formset = prefix.rsplit("-", 1)[0]
-    data[f"{prefix}-DELETE"] = "on"
-    new = f"{formset}-{data[f'{formset}-TOTAL_FORMS']}"
-    data[f"{formset}-TOTAL_FORMS"] = str(int(data[f"{formset}-TOTAL_FORMS"]) + 1)
-    data.update(
-        {f"{new}-document": str(old.document_id), f"{new}-section": "2", f"{new}-quote": "The replacement quote."}
-    )
-    assert provider_client.post(url, data).status_code == 302
+    assert replace_the_only_citation(provider_client, own_service).status_code == 302
     approve_change(PendingChange.objects.get(service=own_service), reviewer=directory_admin)
     assert [c.quote for c in own_service.citations.all()] == ["The replacement quote."]
