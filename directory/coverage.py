@@ -245,7 +245,14 @@ def build_matrix(options, *, services=None, graph=None, timeline=None, only=None
             level: Cell([s for s in stated if any(r.pk == level.pk for r in s.risk_levels.all())], unstated)
             for level in risk_levels
         }
-        by_tier = {tier: Cell([s for s in here if s.tier == tier]) for tier in Tier}
+        # A service listed "somewhere in" a larger area is listed apart under its tier too, not counted.
+        somewhere = [s for s in here if extent_unstated(s, council)]
+        by_tier = {
+            tier: Cell(
+                [s for s in here if s.tier == tier and s not in somewhere], [s for s in somewhere if s.tier == tier]
+            )
+            for tier in Tier
+        }
         grouping = next((a for a in council.within.all() if a.kind == grouping_kind), None)
         groups.setdefault(grouping, []).append(Row(council, by_risk, by_tier))
 

@@ -155,7 +155,8 @@ def coverage_page(request):
 
 
 def coverage_cell(request):
-    """The services one coverage cell counts (and, for a risk level, those here whose risk level is not stated)."""
+    """The services one coverage cell counts, then those listed apart: risk level not stated, or listed only
+    "somewhere in" a larger area."""
     form = CoverageCellForm(request.GET)
     if not form.is_valid():
         return render(request, "directory/coverage_cell.html", {"form": form}, status=400)
@@ -188,9 +189,7 @@ def coverage_cell(request):
             .with_timeline(options.as_of),
             "unstated": Service.objects.filter(pk__in=[s.pk for s in cell.unstated])
             .for_home_page()
-            .with_timeline(options.as_of)
-            if kind == "risk"
-            else [],
+            .with_timeline(options.as_of),
         },
     )
 

@@ -257,14 +257,14 @@ def test_every_cell_links_to_a_list_of_exactly_the_services_it_counts(client, cr
             cells += [(f"tier:{tier.value}", cell) for tier, cell in row.by_tier.items()]
             for column, cell in cells:
                 href = links.get((row.area.slug, column))
-                if cell.is_gap or (column.startswith("tier:") and not cell.count):
+                if not cell.listed:  # a gap: nothing to list
                     assert href is None, (as_of, row.area.slug, column)
                     continue
                 expected += 1
                 listed = client.get(href).context
                 assert {s.slug for s in listed["services"]} == {s.slug for s in cell.services}, (href,)
-                if column.startswith("risk:"):
-                    assert {s.slug for s in listed["unstated"]} == {s.slug for s in cell.unstated}, (href,)
+                # Listed apart, never counted: risk level not stated, or "somewhere in" a larger area.
+                assert {s.slug for s in listed["unstated"]} == {s.slug for s in cell.unstated}, (href,)
                 assert listed["matrix"].options == matrix.options, (href,)
         assert len(links) == expected
 
@@ -277,6 +277,21 @@ def test_the_default_date_is_the_evidence_horizon_and_today_is_labelled_beyond_i
     assert "beyond the evidence" in body
     later = client.get(COVERAGE, {"as_of": "2026-12-01"}).content.decode()
     assert "This date is beyond the evidence: the newest source is 17 November 2023." in later
+
+
+def test_a_service_somewhere_in_a_larger_area_is_listed_apart_under_its_tier_not_counted(client):
+    matrix = client.get(COVERAGE).context["matrix"]
+    apart = [(row, tier, cell) for row in matrix.rows for tier, cell in row.by_tier.items() if cell.unstated]
+    assert apart, "the real data lists some services for a force or region without naming councils"
+    for _row, _tier, cell in apart:
+        assert all(s.area_extent == "somewhere" for s in cell.unstated)
+        assert not {s.pk for s in cell.unstated} & {s.pk for s in cell.services}
+    row, tier, cell = apart[0]
+    page = client.get(reverse("directory:coverage-cell"), {"area": row.area.slug, "column": f"tier:{tier.value}"})
+    assert page.status_code == 200
+    for service in cell.unstated:
+        assert service.name in page.content.decode()
+    assert "the documents list them for a larger area" in page.content.decode()
 
 
 def test_risk_cells_count_services_open_without_a_conviction(client):
