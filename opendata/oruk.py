@@ -157,9 +157,12 @@ def service_areas(service):
     sid = service_id(service)
     areas = []
     for area in service.areas.all():
-        extent = (
-            _("whole area") if not service.area_note else _("part of the area: %(note)s") % {"note": service.area_note}
-        )
+        if service.extent_is_unstated:
+            extent = _("somewhere in the area; councils not stated")
+        elif service.area_note:
+            extent = _("part of the area: %(note)s") % {"note": service.area_note}
+        else:
+            extent = _("whole area")
         item = {
             "id": stable_id("service-area", service.slug, area.slug),
             "service_id": sid,
@@ -237,6 +240,17 @@ def citations(service):
     ]
 
 
+def status_evidence(service):
+    """The directory's extension beside ``status``: what the newest evidence says, and when (never a bare status)."""
+    claim = service.claim
+    return {
+        "text": claim.text,
+        "date": claim.evidence.isoformat() if claim.evidence else None,
+        "source": claim.source or None,
+        "not_confirmed_recently": claim.stale,
+    }
+
+
 def service_full(service, request=None):
     """The fully nested service (the profile's ``service`` shape) with the directory's extensions."""
     data = service_summary(service, request) | {
@@ -246,6 +260,7 @@ def service_full(service, request=None):
         "attributes": attributes(service),
         "service_at_locations": [],
         "citations": citations(service),
+        "status_evidence": status_evidence(service),
     }
     web = reverse("directory:service-detail", kwargs={"slug": service.slug})
     data["directory_url"] = request.build_absolute_uri(web) if request else web

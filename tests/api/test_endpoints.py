@@ -76,7 +76,9 @@ def test_a_service_in_full(client, profile):
     assert listed[area.name_en]["extent"] == area.gss_code
     terms = {(a["taxonomy_term"]["taxonomy"], a["taxonomy_term"]["term"]) for a in data["attributes"]}
     assert ("tier", service.tier) in terms
-    assert ("service-status", service.status) in terms
+    assert ("service-status", service.status_now) in terms
+    assert data["status_evidence"]["text"] == service.claim.text
+    assert data["status_evidence"]["date"] == service.claim.evidence.isoformat()
     assert {slug for (taxonomy, slug) in terms if taxonomy == "risk-level"} == set(
         service.risk_levels.values_list("slug", flat=True)
     )
@@ -91,7 +93,7 @@ def test_comparators_elsewhere_are_not_published(client):
 
 
 def test_statuses_map_to_open_referral(client):
-    by_status = {s.status: s for s in Service.objects.referable()}
+    by_status = {s.status_now: s for s in Service.objects.referable()}
     expected = {"active": "active", "pilot": "active", "planned": "inactive", "decommissioned": "defunct"}
     for ours, theirs in expected.items():
         if ours in by_status:
