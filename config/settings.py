@@ -217,6 +217,8 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# crispy-forms-gds picks a widget's GOV.UK class by its class name: the cached area select is a Select.
+CRISPY_CLASS_CONVERTERS = {"cachedareaselect": "govuk-select"}
 
 # Content-Security-Policy: everything from our own origin, nothing inline.
 CONTENT_SECURITY_POLICY = {

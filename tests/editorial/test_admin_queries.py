@@ -50,7 +50,7 @@ def add_many():
     day = datetime.date(2020, 1, 1)
     for organisation in (Organisation.objects.get(slug="victim-support"), None):
         for _ in range(20):
-            service = factories.service(areas=[area], organisation=organisation)
+            service = factories.service(areas=[area], organisation=organisation, status_on=False)
             ProblemReport.objects.create(service=service, topic="closed")
             PendingChange.objects.create(
                 service=service, organisation=service.organisation, summary="x", proposal={}, changes=[]

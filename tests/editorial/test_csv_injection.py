@@ -90,7 +90,9 @@ def test_a_leading_tab_imported_from_csv_is_neutralised_in_every_export(director
     confirm(director_client, dry_run(director_client, write(exported)))
     assert Service.objects.get(pk=own_service.pk).name == '\t=HYPERLINK("http://evil.example/","Circles")'
 
-    public = csv.DictReader(io.StringIO(client.get(reverse("directory:service-export")).content.decode()))
+    public = csv.DictReader(
+        io.StringIO(b"".join(client.get(reverse("directory:service-export")).streaming_content).decode())
+    )
     assert next(r for r in public if r["slug"] == own_service.slug)["name"] == (
         '\'\t=HYPERLINK("http://evil.example/","Circles")'
     )

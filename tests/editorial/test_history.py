@@ -35,7 +35,7 @@ def test_the_history_page_shows_who_when_and_each_field_before_and_after(directo
     response = director_client.get(reverse("admin:directory_service_history", args=[other_service.pk]))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "<li><strong>Status:</strong> Active &rarr; Decommissioned</li>" in body
+    assert "<li><strong>Status as entered:</strong> Active &rarr; Decommissioned</li>" in body
     assert "<li><strong>End date:</strong> — &rarr; 2024-03-31</li>" in body
     assert "<td>diradmin</td>" in body
     assert "The entry as it was before its first recorded edit" in body
