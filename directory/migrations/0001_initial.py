@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('author', models.CharField(max_length=300, verbose_name='author or publisher')),
                 ('published', models.DateField(blank=True, help_text='The date the document speaks for. Where only a year or month is known, use its first day; leave blank where the document is undated.', null=True, verbose_name='date it speaks for')),
                 ('date_text', models.CharField(blank=True, help_text="The date as the document or its catalogue gives it, e.g. 'November 2020'.", max_length=120, verbose_name='date as written')),
-                ('filename', models.CharField(blank=True, help_text='The text file in shared/seeds this was transcribed from.', max_length=120, verbose_name='file name')),
+                ('filename', models.CharField(blank=True, help_text='The text file in sources/documents this was transcribed from.', max_length=120, verbose_name='file name')),
             ],
             options={
                 'verbose_name': 'source document',
