@@ -15,9 +15,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # A link, not a form: no CSRF cookie on public pages (see config/language.py).
     path("i18n/setlang/", switch_language, name="set_language"),
-    path("areas/", include("regions.urls")),
     path("", include("opendata.urls")),
     path("", include("referrals.urls")),
+    path("", include("commissioning.urls")),
     path("", include("directory.urls")),
 ]
 

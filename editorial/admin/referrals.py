@@ -3,8 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from editorial.admin import GuardedHistoryAdmin, OrganisationScopedAdmin
 from editorial.forms import ServicePathwayAdminForm
-
-from .models import ReferralPathway, ReferralRequirement, ServicePathway
+from referrals.models import ReferralPathway, ReferralRequirement, ServicePathway
 
 
 @admin.register(ReferralPathway)

@@ -6,6 +6,24 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from directory.models import (
+    AssessmentItem,
+    AvailabilityNote,
+    Citation,
+    Contact,
+    Disagreement,
+    Document,
+    GlossaryTerm,
+    Organisation,
+    Programme,
+    RiskLevel,
+    Service,
+    ServiceFocus,
+    ServiceLink,
+    StandardsAssessment,
+    StatedGap,
+    StatusEvent,
+)
 from editorial import services as editorial
 from editorial.admin import (
     GuardedHistoryAdmin,
@@ -24,25 +42,6 @@ from editorial.forms import (
 from editorial.resources import FORMATS, ServiceResource
 from editorial.roles import needs_review
 from referrals.models import ReferralRequirement, ServicePathway
-
-from .models import (
-    AssessmentItem,
-    AvailabilityNote,
-    Citation,
-    Contact,
-    Disagreement,
-    Document,
-    GlossaryTerm,
-    Organisation,
-    Programme,
-    RiskLevel,
-    Service,
-    ServiceFocus,
-    ServiceLink,
-    StandardsAssessment,
-    StatedGap,
-    StatusEvent,
-)
 
 
 class HistoryAdmin(GuardedHistoryAdmin, SimpleHistoryAdmin):
