@@ -26,6 +26,14 @@ from .evidence import EVIDENCE_FLOOR, Claim, Precision, evidence_horizon, months
 from .glossary import GlossaryTerm  # noqa: F401
 from .links import Disagreement, DisagreementManager, LinkKind, ServiceLink, ServiceLinkManager  # noqa: F401
 from .organisations import Organisation, OrganisationManager, OrganisationQuerySet, Programme, SlugManager  # noqa: F401
+from .routes import (  # noqa: F401
+    ReferralPathway,
+    ReferralRequirement,
+    ReferralRequirementManager,
+    Referrer,
+    ServicePathway,
+    ServicePathwayManager,
+)
 from .service import SearchDocumentField, Service  # noqa: F401
 from .status import Availability, AvailabilityNote, AvailabilityNoteManager, StatusEvent, StatusEventManager  # noqa: F401
 from .versions import DataVersion  # noqa: F401

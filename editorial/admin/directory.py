@@ -16,10 +16,12 @@ from directory.models import (
     GlossaryTerm,
     Organisation,
     Programme,
+    ReferralRequirement,
     RiskLevel,
     Service,
     ServiceFocus,
     ServiceLink,
+    ServicePathway,
     StandardsAssessment,
     StatedGap,
     StatusEvent,
@@ -41,7 +43,6 @@ from editorial.forms import (
 )
 from editorial.resources import FORMATS, ServiceResource
 from editorial.roles import needs_review
-from referrals.models import ReferralRequirement, ServicePathway
 
 
 class HistoryAdmin(GuardedHistoryAdmin, SimpleHistoryAdmin):
