@@ -46,7 +46,7 @@ class Contact(models.Model):
 
     def clean(self):
         """Each kind of contact in its format (UK phone number, email address, web address), stored trimmed."""
-        from .validators import CONTACT_FORMATS
+        from directory.validators import CONTACT_FORMATS
 
         self.value = (self.value or "").strip()
         validator = CONTACT_FORMATS.get(self.kind)
