@@ -1,6 +1,8 @@
 import dataclasses
 import datetime
 
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Div, Field, Layout, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,17 +12,41 @@ from .coverage import Options
 from .filters import AreaChoiceField
 
 
-class AreaSearchForm(forms.Form):
-    """The home page's one question, sent to the search page."""
+def _columns(*fields):
+    """A row of GOV.UK grid columns, a quarter each, one field in each."""
+    return Div(*(Div(field, css_class="govuk-grid-column-one-quarter") for field in fields), css_class="govuk-grid-row")
 
+
+class AreaSearchForm(forms.Form):
+    """The home page's question: words and an area, sent to the search page (GET)."""
+
+    q = forms.CharField(
+        label=_("Search for a service"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "For example a service, a provider or a need, such as 'Drive' or 'stalking'. Do not type anyone's name."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     area = AreaChoiceField(
         label=_("Find services for an area"),
         queryset=Area.objects.all(),
         to_field_name="slug",
         required=False,
         help_text=_("A council, police force area, health board or region."),
-        widget=forms.Select(attrs={"class": "govuk-select", "aria-describedby": "id_area_helptext"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"  # a POST form would bring a CSRF token and its cookie
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("q", label_size=Size.MEDIUM),
+            Field.select("area", legend_size=Size.SMALL),
+            Button("submit", _("Find services")),
+        )
 
 
 class CoverageForm(forms.Form):
@@ -45,7 +71,7 @@ class CoverageForm(forms.Form):
             "later dates go beyond the evidence."
         ),
         error_messages={"invalid": _("Enter the date as year-month-day, for example 2020-11-01")},
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     compare = forms.DateField(
         label=_("Compare with"),
@@ -53,6 +79,7 @@ class CoverageForm(forms.Form):
         input_formats=["%Y-%m-%d"],
         help_text=_("Optional: a second date to set beside the first, for example 2023-11-17."),
         error_messages={"invalid": _("Enter the date to compare with as year-month-day, for example 2023-11-17")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     criminal_justice = forms.ChoiceField(
         label=_("Criminal-justice and court-mandated services"),
@@ -67,6 +94,24 @@ class CoverageForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Choose to include or leave out pilots")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"  # a POST form would bring a CSRF token and its cookie
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            _columns(
+                Field.select("group_by", legend_size=Size.SMALL),
+                Field.text("as_of", label_size=Size.SMALL, field_width=10),
+                Field.text("compare", label_size=Size.SMALL, field_width=10),
+            ),
+            _columns(
+                Field.select("criminal_justice", legend_size=Size.SMALL),
+                Field.select("pilots", legend_size=Size.SMALL),
+            ),
+            Button("submit", _("Show coverage")),
+        )
 
     def clean_as_of(self):
         return self._in_range(self.cleaned_data["as_of"])
