@@ -6,6 +6,7 @@ from crispy_forms_gds.layout import Button, Div, Field, Layout, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from directory.layout import small_select
 from regions.models import Area
 
 from .coverage import Options
@@ -69,13 +70,13 @@ class CoverageForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             _columns(
-                Field.select("group_by", legend_size=Size.SMALL),
+                small_select("group_by"),
                 Field.text("as_of", label_size=Size.SMALL, field_width=10),
                 Field.text("compare", label_size=Size.SMALL, field_width=10),
             ),
             _columns(
-                Field.select("criminal_justice", legend_size=Size.SMALL),
-                Field.select("pilots", legend_size=Size.SMALL),
+                small_select("criminal_justice"),
+                small_select("pilots"),
             ),
             Button("submit", _("Show coverage")),
         )

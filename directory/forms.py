@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Area
 
 from .filters import AreaChoiceField
+from .layout import small_select
 
 
 class AreaSearchForm(forms.Form):
@@ -35,6 +36,6 @@ class AreaSearchForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("q", label_size=Size.MEDIUM),
-            Field.select("area", legend_size=Size.SMALL),
+            small_select("area"),
             Button("submit", _("Find services")),
         )
