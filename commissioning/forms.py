@@ -1,12 +1,20 @@
 import dataclasses
 import datetime
 
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Div, Field, Layout, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from directory.layout import small_select
 from regions.models import Area
 
 from .coverage import Options
+
+
+def _columns(*fields):
+    """A row of GOV.UK grid columns, a quarter each, one field in each."""
+    return Div(*(Div(field, css_class="govuk-grid-column-one-quarter") for field in fields), css_class="govuk-grid-row")
 
 
 class CoverageForm(forms.Form):
@@ -31,7 +39,7 @@ class CoverageForm(forms.Form):
             "later dates go beyond the evidence."
         ),
         error_messages={"invalid": _("Enter the date as year-month-day, for example 2020-11-01")},
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     compare = forms.DateField(
         label=_("Compare with"),
@@ -39,6 +47,7 @@ class CoverageForm(forms.Form):
         input_formats=["%Y-%m-%d"],
         help_text=_("Optional: a second date to set beside the first, for example 2023-11-17."),
         error_messages={"invalid": _("Enter the date to compare with as year-month-day, for example 2023-11-17")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     criminal_justice = forms.ChoiceField(
         label=_("Criminal-justice and court-mandated services"),
@@ -53,6 +62,24 @@ class CoverageForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Choose to include or leave out pilots")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"  # a POST form would bring a CSRF token and its cookie
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            _columns(
+                small_select("group_by"),
+                Field.text("as_of", label_size=Size.SMALL, field_width=10),
+                Field.text("compare", label_size=Size.SMALL, field_width=10),
+            ),
+            _columns(
+                small_select("criminal_justice"),
+                small_select("pilots"),
+            ),
+            Button("submit", _("Show coverage")),
+        )
 
     def clean_as_of(self):
         return self._in_range(self.cleaned_data["as_of"])

@@ -18,6 +18,7 @@ from django_filters import fields as filter_fields
 
 from regions.models import Area, AreaGraph, AreaKind
 
+from .layout import small_select
 from .models import Attendance, Audience, Format, Harm, ReferralPathway, RiskLevel, Service, Tier
 
 MAX_QUERY_LENGTH = 200
@@ -109,15 +110,15 @@ class ServiceFilterForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("q", label_size=Size.SMALL),
-            Field.select("area", legend_size=Size.SMALL),
-            Field.select("risk", legend_size=Size.SMALL),
-            Field.select("audience", legend_size=Size.SMALL),
-            Field.select("harm", legend_size=Size.SMALL),
-            Field.select("route", legend_size=Size.SMALL),
-            Field.select("tier", legend_size=Size.SMALL),
-            Field.select("format", legend_size=Size.SMALL),
-            Field.select("attendance", legend_size=Size.SMALL),
-            Field.select("status", legend_size=Size.SMALL),
+            small_select("area"),
+            small_select("risk"),
+            small_select("audience"),
+            small_select("harm"),
+            small_select("route"),
+            small_select("tier"),
+            small_select("format"),
+            small_select("attendance"),
+            small_select("status"),
             Button("submit", _("Search")),
         )
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.filters import AreaChoiceField
+from directory.layout import small_select
 from directory.models import Harm, Referrer, RiskLevel
 from regions.models import Area
 
@@ -117,7 +118,7 @@ class CaseForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(
-                Field.select("area"),
+                small_select("area"),
                 Field.radios("risk", legend_size=Size.SMALL, inline=True),
                 Field.radios("referrer", legend_size=Size.SMALL),
                 Field.radios("harm", legend_size=Size.SMALL),
