@@ -28,7 +28,8 @@ def _snapshot_path():
     """The snapshot for this code, or None where there is none to keep (PostgreSQL; TEST_DB_SNAPSHOT=0).
 
     Named by a hash of every file the test database is made from (migrations, models, load_directory,
-    fixtures, sources) and of the installed packages' versions, so any change to them builds it afresh.
+    fixtures, sources: every .py file outside tests/, every file under fixtures/ and sources/) and of the
+    installed packages' versions, so any change to them builds it afresh.
     """
     from django.db import connection
 
@@ -44,7 +45,8 @@ def _snapshot_path():
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
         for name in sorted(files):
             path = Path(root, name)
-            if name.endswith((".py", ".json", ".txt", ".md", ".csv", ".sql")) and not name.endswith(".pyc"):
+            data = path.relative_to(base).parts[0] in ("fixtures", "sources")
+            if data or name.endswith(".py"):
                 digest.update(str(path.relative_to(base)).encode())
                 digest.update(path.read_bytes())
     return SNAPSHOTS / f"{digest.hexdigest()[:16]}.sqlite3"
