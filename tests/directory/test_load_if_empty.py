@@ -44,6 +44,7 @@ def test_if_empty_loads_an_empty_directory():
     assert "Loaded" in out.getvalue()
 
 
+@pytest.mark.slow  # reloads the whole directory
 def test_rows_that_name_a_service_an_editor_removed_are_listed_not_a_crash():
     """Services removed (by someone, in the history) stay removed; their contacts are reported, not loaded."""
     Service.objects.filter(slug="they-matter-cumbria").delete()

@@ -54,6 +54,7 @@ def test_a_phone_number_edited_in_admin_survives_a_reload_and_is_listed(director
     assert "0 rows added, 0 updated" in output
 
 
+@pytest.mark.slow  # reloads the whole directory; the phone-number reload above stays fast
 def test_a_service_field_edited_in_admin_survives_a_reload(director_client, own_service):
     fixture_summary = own_service.summary
     edit_in_admin(director_client, own_service, lambda data: data.update(summary="Corrected by an editor."))
@@ -65,6 +66,7 @@ def test_a_service_field_edited_in_admin_survives_a_reload(director_client, own_
     assert f"      summary: fixture “{fixture_summary}”, now “Corrected by an editor.”" in output
 
 
+@pytest.mark.slow  # reloads the whole directory; the phone-number reload above stays fast
 def test_a_contact_an_editor_removed_is_not_brought_back(director_client, own_service):
     def remove(data):
         data[inline_prefix(data, "contacts", "07936364165") + "-DELETE"] = "on"
@@ -77,6 +79,7 @@ def test_a_contact_an_editor_removed_is_not_brought_back(director_client, own_se
     assert "  Contact “Phone: 07936364165” [services_cumbria_halton.json]: removed by an editor" in output
 
 
+@pytest.mark.slow  # reloads the whole directory; the phone-number reload above stays fast
 def test_a_row_no_one_edited_is_updated_from_its_changed_fixture_and_the_update_is_recorded(tmp_path):
     for path in (settings.BASE_DIR / "fixtures").glob("*.json"):
         shutil.copy(path, tmp_path / path.name)
@@ -109,6 +112,7 @@ def test_a_row_no_one_edited_is_updated_from_its_changed_fixture_and_the_update_
     assert "0 rows added, 1 updated" in output and "0 left alone" in output
 
 
+@pytest.mark.slow  # reloads the whole directory; the phone-number reload above stays fast
 def test_a_row_updated_by_a_load_is_updated_by_the_next_load_too(tmp_path):
     for path in (settings.BASE_DIR / "fixtures").glob("*.json"):
         shutil.copy(path, tmp_path / path.name)
@@ -127,6 +131,7 @@ def test_a_row_updated_by_a_load_is_updated_by_the_next_load_too(tmp_path):
     assert "0 left alone" in output
 
 
+@pytest.mark.slow  # reloads the whole directory; the phone-number reload above stays fast
 def test_a_reload_with_nothing_changed_writes_no_history():
     before = Service.history.count() + Contact.history.count()
     output = load()

@@ -60,6 +60,7 @@ def measure(client, area, service):
     return {page: count(client, page, area, service) for page in PAGES}
 
 
+@pytest.mark.slow  # 1,000 services, every page measured 3 times; the fast tier pins pages with ~50 extra
 def test_queries_per_page_do_not_grow_with_the_directory(client):
     few = measure(client, "cardiff", "drive-cardiff-and-vale")
     generate(1000, 120, seed=7)
