@@ -12,6 +12,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -54,6 +55,16 @@ class Document(models.Model):
         blank=True,
         help_text=_("The date as the document or its catalogue gives it, e.g. 'November 2020'."),
     )
+    short_name = models.CharField(
+        _("short name"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "What a claim calls the document, e.g. 'Policing in Wales letter' "
+            "('Reported running — 17 November 2023 (Policing in Wales letter)'). "
+            "The full title stays on the sources list and in citations."
+        ),
+    )
     filename = models.CharField(
         _("file name"),
         max_length=120,
@@ -74,6 +85,10 @@ class Document(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def name_in_claims(self):
+        return self.short_name or self.title
 
 
 def shown_to_its_precision(date):
@@ -401,34 +416,98 @@ EVIDENCE_FLOOR = datetime.date(1, 1, 1)
 
 
 class Precision(models.TextChoices):
+    """How precisely a status event's date is known.
+
+    A partial date is stored as the first day of its period (a month as its 1st, a year as 1 January),
+    and the timeline counts the change from that day (see ``ServiceQuerySet.with_timeline``).
+    """
+
     DAY = "day", _("Day")
     MONTH = "month", _("Month")
     YEAR = "year", _("Year")
     DOCUMENT = "document", _("By the date of the document")
+    AFTER = "after", _("Undated document, written after this date")
     UNDATED = "undated", _("Undated document")
+
+    @classmethod
+    def partial(cls):
+        """Precisions whose date stands for a period in which the change happened some time."""
+        return [cls.MONTH, cls.YEAR]
+
+
+def shown_with_precision(date, precision):
+    """A status event's date as precisely as it is known: "17 November 2023", "November 2019", "2018".
+
+    "By the date of the document" shows the document's own date (stored by ``Document.published``'s
+    convention); "after" shows the earliest date an undated document can have.
+    """
+    if date is None:
+        return ""
+    if precision == Precision.DAY:
+        return date_format(date, "j F Y")
+    if precision == Precision.MONTH:
+        return date_format(date, "F Y")
+    if precision == Precision.YEAR:
+        return str(date.year)
+    if precision == Precision.AFTER:
+        return gettext("undated; after %(date)s") % {"date": date_format(date, "F Y")}
+    return shown_to_its_precision(date)
+
+
+def within_period(date, start, precision):
+    """Whether ``date`` falls inside the month or year a partial date ``start`` stands for."""
+    if precision == Precision.MONTH:
+        return (date.year, date.month) == (start.year, start.month)
+    if precision == Precision.YEAR:
+        return date.year == start.year
+    return False
+
+
+class EditorRole(models.TextChoices):
+    """Who stated a status on the directory's own authority (public pages show the role, never the person)."""
+
+    DIRECTORY = "directory", _("directory editor")
+    PROVIDER = "provider", _("provider's editor, approved by the directory")
 
 
 def months_between(earlier, later):
     return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
 
 
+EVIDENCE_SOURCE_SEPARATOR = "|"
+
+
 class Claim:
     """A status as the evidence gives it on a date, always with the evidence's age.
 
-    ``text`` is what a page prints ("Reported running — 17 November 2023 (…)"); ``warning`` is
-    True where the claim is old or uncertain (pages style it as a warning, with the word
-    "Warning" for screen readers, not colour alone); ``running`` is whether the timeline
-    counts the service as running on the date.
+    ``text`` is what a page prints ("Reported running — 17 November 2023 (Policing in Wales letter)");
+    ``warning`` is True where the claim is old or uncertain (pages style it as a warning, with the
+    word "Warning" for screen readers, not colour alone); ``running`` is whether the timeline counts
+    the service as running on the date.
+
+    ``source`` is the timeline's ``evidence_source`` annotation: the deciding status event's
+    precision, editor role, date, status and document short name, joined by "|" (one subquery, not five).
     """
 
-    def __init__(self, *, status, evidence, document, date, start_date, verified, unconfirmed=None):
+    def __init__(self, *, status, evidence, source, date, start_date, verified, unconfirmed=None):
         self.status = status
         self.unconfirmed = unconfirmed
         self.evidence = evidence if evidence and evidence != EVIDENCE_FLOOR else None
-        self.document = document or ""
+        parts = (source or "").split(EVIDENCE_SOURCE_SEPARATOR, 4)
+        precision, editor, event_date, event_status, document = parts + [""] * (5 - len(parts))
+        self.document = document
+        self.editor = editor
         self.date = date
         self.start_date = start_date
         self.verified = bool(verified and self.evidence and verified == self.evidence)
+        # The event's precision applies where the newest evidence is that event (not an end date or a
+        # verification that came later). An end is told by the event that ended it, whatever came later.
+        event_day = datetime.date.fromisoformat(event_date[:10]) if event_date else None
+        ended = status in (Status.DECOMMISSIONED, Status.NEVER_ESTABLISHED) and event_status == status
+        if event_day and (event_day == self.evidence or ended):
+            self.precision, self.shown_date, self.verified = precision, event_day, False
+        else:
+            self.precision, self.shown_date = None, self.evidence
         self.running = status in Status.operating()
         self.stale = bool(
             self.date and (self.evidence is None or months_between(self.evidence, self.date) >= stale_months())
@@ -442,7 +521,7 @@ class Claim:
         return cls(
             status=service.timeline_status or "",
             evidence=service.timeline_evidence,
-            document=service.evidence_document,
+            source=service.evidence_source,
             date=date,
             start_date=service.start_date,
             verified=verified if verified and date and verified <= date else None,
@@ -453,11 +532,31 @@ class Claim:
     def source(self):
         if self.verified:
             return gettext("checked by an editor")
+        if self.precision and self.editor:
+            return str(EditorRole(self.editor).label)
         return self.document
 
     @property
+    def by_editor(self):
+        """Whether the newest evidence is an editor's statement rather than a document's."""
+        return self.verified or bool(self.precision and self.editor)
+
+    @property
     def when(self):
+        if self.verified:
+            return date_format(self.evidence, "j F Y")  # an editor's check is a day
+        if self.precision:
+            return shown_with_precision(self.shown_date, self.precision)
         return shown_to_its_precision(self.evidence)
+
+    @property
+    def month_or_coarser(self):
+        """The evidence date as a month, or a year where only the year is known ("Not confirmed since …")."""
+        if self.precision == Precision.YEAR or (not self.precision and len(self.when) == 4):
+            return str(self.evidence.year)
+        if self.precision == Precision.AFTER:
+            return self.when
+        return date_format(self.evidence, "F Y")
 
     def _reported(self, words):
         if self.source:
@@ -487,10 +586,15 @@ class Claim:
                 "date": date_format(self.unconfirmed, "j F Y")
             }, True
         if status == Status.PILOT and self.stale:
-            when = self.when if len(self.when) == 4 else date_format(self.evidence, "F Y")
-            return gettext("Pilot reported in %(date)s — outcome not known") % {"date": when}, True
+            return gettext("Pilot reported in %(date)s — outcome not known") % {"date": self.month_or_coarser}, True
         if status in Status.operating() and self.stale:
-            return gettext("Not confirmed since %(date)s") % {"date": date_format(self.evidence, "F Y")}, True
+            return gettext("Not confirmed since %(date)s") % {"date": self.month_or_coarser}, True
+        if status in Status.operating() and self.date and within_period(self.date, self.evidence, self.precision):
+            # "Opened in 2018", read on a day in 2018: it may not have opened yet.
+            return gettext("Reported running some time in %(date)s — not known whether by this date (%(source)s)") % {
+                "date": self.when,
+                "source": self.source,
+            }, True
         if status == Status.ACTIVE:
             return self._reported(gettext("Reported running")), False
         if status == Status.PILOT:
@@ -506,6 +610,8 @@ class Claim:
                 ), False
             return self._reported(gettext("Reported as planned")), self.stale
         if status == Status.DECOMMISSIONED:
+            if self.by_editor:
+                return self._reported(gettext("Ended")), False
             return self._reported(gettext("Reported ended")), False
         return self._reported(gettext("Reported never established")), False
 
@@ -557,7 +663,15 @@ class ServiceQuerySet(models.QuerySet):
         - ``timeline_evidence``: the newest evidence at or before ``date`` (a document's status,
           an end date or an editor's verification; 1 January of year 1 where there is none).
           A start date is not evidence that the service ran: documents give launch dates ahead.
-        - ``evidence_document``: the title of the newest document giving a status by then.
+        - ``evidence_source``: what ``Claim`` needs of the status event that decides (its precision, the
+          editor's role where an editor stated it, its date, and the document's short name).
+
+        A partial date (a month or a year, ``Precision.partial()``) stands for the first day of its period, and
+        the change counts from that day: a service that ended some time in November 2019 is not running on any
+        day of November 2019 (never claimed running on a day it may have stopped), and one that opened some time
+        in 2018 counts from 1 January 2018, as its start date does (start and end dates carry no precision).
+        On a day inside such a period the claim says it is not known whether it had opened yet, as a warning
+        (``Claim``), so no page shows it as plainly running.
 
         Everything is computed in the database, so any page runs a fixed number of queries.
         """
@@ -635,13 +749,34 @@ class ServiceQuerySet(models.QuerySet):
         return queryset.annotate(
             timeline_status=status,
             timeline_evidence=evidence,
-            evidence_document=Subquery(dated.values("document__title")[:1], output_field=CharField()),
+            evidence_source=Subquery(dated.values(source=self._evidence_source())[:1], output_field=CharField()),
             timeline_unconfirmed=Case(
                 When(Q(unconfirmed_on__lte=date) & Q(unconfirmed_on__gt=evidence), then=F("unconfirmed_on")),
                 default=None,
                 output_field=DateField(),
             ),
             timeline_date=Value(date, output_field=DateField()),
+        )
+
+    @staticmethod
+    def _evidence_source():
+        """What ``Claim`` needs of the deciding status event, in one column: precision, editor role, date and
+        status and the document's short name (its title where it has none), joined by ``EVIDENCE_SOURCE_SEPARATOR``."""
+        from django.db.models import CharField, Value
+        from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+
+        separator = Value(EVIDENCE_SOURCE_SEPARATOR)
+        return Concat(
+            "precision",
+            separator,
+            "editor_role",
+            separator,
+            Coalesce(Cast("date", CharField()), Value("")),
+            separator,
+            "status",
+            separator,
+            Coalesce(NullIf("document__short_name", Value("")), "document__title", Value("")),
+            output_field=CharField(),
         )
 
     def operating_on(self, date):
@@ -1022,9 +1157,9 @@ class Service(models.Model):
             row = (
                 Service.objects.with_timeline(timezone.localdate())
                 .filter(pk=self.pk)
-                .values("timeline_status", "timeline_evidence", "evidence_document", "timeline_date")
+                .values("timeline_status", "timeline_evidence", "evidence_source", "timeline_date")
                 .first()
-            ) or {"timeline_status": "", "timeline_evidence": None, "evidence_document": None, "timeline_date": None}
+            ) or {"timeline_status": "", "timeline_evidence": None, "evidence_source": None, "timeline_date": None}
             for name, value in row.items():
                 setattr(self, name, value)
 
@@ -1302,10 +1437,38 @@ class StatusEventManager(models.Manager):
 
 
 class StatusEvent(Sourced):
-    """What one document says of a service's status, and when: the service's history."""
+    """What one source says of a service's status, and when: the service's history.
+
+    The source is a document (its section and a verbatim quote) or an editor's statement (an editor's
+    role, who and when they said it): an editor who finds a service has ended records it here, so the
+    timeline shows it ended on that date with its evidence ("Ended — 3 December 2026 (directory editor)").
+    Public pages show the role, never the person; the history keeps who.
+    """
 
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, related_name="status_events", verbose_name=_("service")
+    )
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("document"),
+        help_text=_("The document that says it. Blank only for an editor's statement."),
+    )
+    section = models.CharField(
+        _("section"),
+        max_length=200,
+        blank=True,
+        help_text=_("Section, table or page, e.g. '4.4 High-harm services' or 'South Wales Police Area table'."),
+    )
+    quote = models.TextField(
+        _("quote"),
+        blank=True,
+        help_text=_(
+            "Copied word for word from the document, at most 25 words. Never paraphrase. "
+            "Blank for an editor's statement."
+        ),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     date = models.DateField(
@@ -1313,7 +1476,7 @@ class StatusEvent(Sourced):
         null=True,
         blank=True,
         help_text=_(
-            "When this status held or began, as near as the document allows (a month or year as its first day). "
+            "When this status held or began, as near as the source allows (a month or year as its first day). "
             "Blank only where the document is undated."
         ),
     )
@@ -1322,9 +1485,30 @@ class StatusEvent(Sourced):
         max_length=10,
         choices=Precision.choices,
         default=Precision.DOCUMENT,
-        help_text=_("How precisely the date is known: a day, a month, a year, or only the document's own date."),
+        help_text=_(
+            "How precisely the date is known, from what the quote says: a day, a month ('in November 2019'), "
+            "a year ('in 2018'), or only the document's own date (a document that says it is running). "
+            "An editor's statement gives a day."
+        ),
     )
     date_text = models.CharField(_("date as written"), max_length=120, blank=True)
+    editor_role = models.CharField(
+        _("stated by an editor as"),
+        max_length=10,
+        choices=EditorRole.choices,
+        blank=True,
+        help_text=_("For an editor's statement (no document): the role shown on public pages."),
+    )
+    stated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stated by"),
+        help_text=_("The editor who stated it (never shown on public pages)."),
+    )
+    stated_on = models.DateField(_("stated on"), null=True, blank=True, help_text=_("When the editor stated it."))
 
     history = HistoricalRecords()
     objects = StatusEventManager()
@@ -1344,15 +1528,83 @@ class StatusEvent(Sourced):
                 name="status_event_unique",
                 violation_error_message=_("That document already gives this status for this service."),
             ),
+            models.CheckConstraint(
+                condition=(Q(document__isnull=False) & Q(editor_role="") & ~Q(quote=""))
+                | (Q(document__isnull=True) & ~Q(editor_role="") & Q(quote="") & Q(stated_on__isnull=False)),
+                name="status_event_one_source",
+                violation_error_message=_(
+                    "Give either a document with its quote, or an editor's role and the date they stated it."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(document__isnull=False) | (Q(precision="day") & Q(date__lte=F("stated_on"))),
+                name="status_event_editor_states_a_past_day",
+                violation_error_message=_("An editor states a day, no later than the day they state it."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.service}: {self.get_status_display()} ({self.date_text or self.date})"
 
+    def clean(self):
+        """An editor's statement that a service ended: not before it started, nor before a document says it ran."""
+        if self.document_id or self.status not in (Status.DECOMMISSIONED, Status.NEVER_ESTABLISHED):
+            return
+        if not (self.date and self.service_id):
+            return
+        service = Service.objects.get(pk=self.service_id)
+        if service.start_date and self.date < service.start_date:
+            raise ValidationError({"date": _("The end date cannot be before the start date.")})
+        later = (
+            StatusEvent.objects.filter(
+                service_id=self.service_id, document__isnull=False, status__in=Status.operating(), date__gt=self.date
+            )
+            .select_related("document")
+            .order_by("-date")
+            .first()
+        )
+        if later:
+            raise ValidationError(
+                {
+                    "date": _(
+                        "%(document)s says it was running on %(date)s, after this date. Enter an end after it, or "
+                        "correct the status history."
+                    )
+                    % {"document": later.document.name_in_claims, "date": later.date_shown}
+                }
+            )
+
     def natural_key(self):
-        return (self.service.slug, self.status, self.document.slug)
+        return (self.service.slug, self.status, self.document.slug if self.document else "")
 
     natural_key.dependencies = ["directory.service", "directory.document"]
+
+    @property
+    def date_shown(self):
+        """The date as precisely as it is known ("November 2019"; "17 November 2023"), for pages."""
+        if self.date is None:
+            return ""
+        return shown_with_precision(self.date, self.precision)
+
+    @property
+    def date_note(self):
+        """The date as the source words it, where that says more than ``date_shown`` ("concluding as the review
+        was written"); empty where it says the same."""
+        from django.utils import translation
+
+        with translation.override("en"):
+            plain = self.date_shown
+        return "" if self.date_text in ("", plain) else self.date_text
+
+    @property
+    def source_shown(self):
+        """The document's full title, or the editor's role and the day they said it (never who)."""
+        if self.document_id:
+            return self.document.title
+        return gettext("%(role)s, stated %(date)s") % {
+            "role": capfirst(self.get_editor_role_display()),
+            "date": date_format(self.stated_on, "j F Y"),
+        }
 
 
 class Availability(models.TextChoices):
