@@ -194,10 +194,12 @@ class Claim:
                 "date": self.when,
                 "source": self.source,
             }, True
+        # An undated document written after a date: it is not known when it said so.
+        undated = self.precision == Precision.AFTER
         if status == Status.ACTIVE:
-            return self._reported(gettext("Reported running")), False
+            return self._reported(gettext("Reported running")), undated
         if status == Status.PILOT:
-            return self._reported(gettext("Reported running as a pilot")), False
+            return self._reported(gettext("Reported running as a pilot")), undated
         if status == Status.PLANNED:
             if self.start_date and self.date and self.start_date <= self.date and self.start_date > self.evidence:
                 return gettext("Planned for %(start)s — not known whether it started") % {
