@@ -95,7 +95,7 @@ def export_rows(services):
     fields = (
         "pk", "slug", "name", "organisation__name", "tier", "scope", "attendance", "format",
         "start_date", "start_text", "end_date", "end_text", "funding_source", "funding_longevity",
-        "last_verified", "timeline_status", "timeline_evidence", "evidence_document", "timeline_date",
+        "last_verified", "timeline_status", "timeline_evidence", "evidence_source", "timeline_date",
         "timeline_unconfirmed",
     )  # fmt: skip
     for values in services.values_list(*fields, named=True).iterator(chunk_size=EXPORT_CHUNK):
@@ -296,19 +296,19 @@ def kind_counts(services, *, today):
         "tier",
         "timeline_status",
         "timeline_evidence",
-        "evidence_document",
+        "evidence_source",
         "start_date",
         "last_verified",
         "timeline_unconfirmed",
     )
     counts = {}
-    for tier, status, evidence, document, start, verified, unconfirmed in rows:
+    for tier, status, evidence, source, start, verified, unconfirmed in rows:
         if status not in Status.operating():
             continue
         claim = Claim(
             status=status,
             evidence=evidence,
-            document=document,
+            source=source,
             date=today,
             start_date=start,
             verified=verified,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_history_manager_for_model
 
-from directory.models import Service
+from directory.models import EditorRole, Precision, Service, Status, StatusEvent
 
 from .models import PendingChange, ProblemReport, ReviewState
 
@@ -911,33 +911,76 @@ def stale_claims(services, *, today, limit=200):
     return [service for service in rows if service.claim.warning][:limit]
 
 
-def _evidence_fields(action, *, on, ended_on=None, user=None):
-    """The service fields an action sets: each is evidence on the service's timeline."""
+def _evidence_fields(action, *, on, user=None):
+    """The service fields an action sets: each is evidence on the service's timeline ("ended" is a status event)."""
     if action == StaleAction.VERIFIED:
         return {"last_verified": on, "verified_by": user.pk if user else None, "unconfirmed_on": None}
-    if action == StaleAction.ENDED:
-        return {
-            "end_date": ended_on,
-            "end_text": gettext("Recorded by an editor on %(date)s") % {"date": on.isoformat()},
-            "last_verified": on,
-            "verified_by": user.pk if user else None,
-        }
     return {"unconfirmed_on": on}
+
+
+def _ended_statement(service, *, ended_on, on, user, role):
+    """An editor's statement that ``service`` ended on ``ended_on``: a status event with the editor as its source.
+
+    Checked by the model (``StatusEvent.clean()`` and its constraints) before it is applied or proposed.
+    """
+    values = {
+        "status": Status.DECOMMISSIONED,
+        "date": ended_on,
+        "precision": Precision.DAY,
+        "editor_role": role,
+        "stated_by": user.pk if user else None,
+        "stated_on": on,
+    }
+    event = StatusEvent(service=service)
+    _set_values(event, values)
+    _check(event)
+    return event, values
 
 
 @transaction.atomic
 def record_evidence(service, *, action, user, on, ended_on=None):
     """Record an editor's check as evidence on the timeline; a provider editor's waits for review.
 
-    Returns ``("applied", service)`` or ``("proposed", pending change)``.
+    "Ended on …" adds a status event stated by the editor (their role shown, never who), so the timeline
+    shows the service ended on that date with its evidence. Returns ``("applied", object)`` or
+    ``("proposed", pending change)``.
     """
     from .roles import needs_review as waits
 
     if action == StaleAction.ENDED and (ended_on is None or ended_on > on):
         raise ValidationError(_("Enter the date it ended, no later than today"))
-    if action == StaleAction.ENDED and service.start_date and ended_on < service.start_date:
-        raise ValidationError(_("The end date cannot be before the start date."))
-    values = _evidence_fields(action, on=on, ended_on=ended_on, user=user)
+    if action == StaleAction.ENDED:
+        role = EditorRole.PROVIDER if waits(user) else EditorRole.DIRECTORY
+        event, values = _ended_statement(service, ended_on=ended_on, on=on, user=user, role=role)
+        if waits(user):
+            label = capfirst(StatusEvent._meta.verbose_name)
+            change = PendingChange.objects.create(
+                service=service,
+                organisation_id=service.organisation_id,
+                summary=(gettext("Evidence for %(name)s: %(action)s") % {"name": service.name, "action": action})[:300],
+                proposal={
+                    "fields": {},
+                    "m2m": {},
+                    "rows": [{"model": "directory.statusevent", "fk": "service", "action": "add", "fields": values}],
+                },
+                changes=[
+                    {
+                        "model": "directory.statusevent",
+                        "object": gettext("New %(thing)s") % {"thing": label.lower()},
+                        "field": name,
+                        "before": EMPTY,
+                        "after": display_value(StatusEvent._meta.get_field(name), value),
+                    }
+                    for name, value in values.items()
+                ],
+                submitted_by=user,
+            )
+            return "proposed", change
+        event._history_user = user
+        event._change_reason = gettext("Evidence recorded from the directory health page")
+        event.save()
+        return "applied", event
+    values = _evidence_fields(action, on=on, user=user)
     if waits(user):
         changes = [
             {

@@ -22,7 +22,18 @@ from .assessments import (  # noqa: F401
 from .citations import LAST_CITATION_MESSAGE, Citation, CitationManager, ServiceFocus, ServiceFocusManager  # noqa: F401
 from .contacts import Contact, ContactKind, ContactManager  # noqa: F401
 from .documents import MAX_QUOTE_WORDS, Document, DocumentManager, Sourced, shown_to_its_precision  # noqa: F401
-from .evidence import EVIDENCE_FLOOR, Claim, Precision, evidence_horizon, months_between, stale_months  # noqa: F401
+from .evidence import (  # noqa: F401
+    EVIDENCE_FLOOR,
+    EVIDENCE_SOURCE_SEPARATOR,
+    Claim,
+    EditorRole,
+    Precision,
+    evidence_horizon,
+    months_between,
+    shown_with_precision,
+    stale_months,
+    within_period,
+)
 from .glossary import GlossaryTerm  # noqa: F401
 from .links import Disagreement, DisagreementManager, LinkKind, ServiceLink, ServiceLinkManager  # noqa: F401
 from .organisations import Organisation, OrganisationManager, OrganisationQuerySet, Programme, SlugManager  # noqa: F401

@@ -39,6 +39,16 @@ class Document(models.Model):
         blank=True,
         help_text=_("The date as the document or its catalogue gives it, e.g. 'November 2020'."),
     )
+    short_name = models.CharField(
+        _("short name"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "What a claim calls the document, e.g. 'Policing in Wales letter' "
+            "('Reported running — 17 November 2023 (Policing in Wales letter)'). "
+            "The full title stays on the sources list and in citations."
+        ),
+    )
     filename = models.CharField(
         _("file name"),
         max_length=120,
@@ -59,6 +69,10 @@ class Document(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def name_in_claims(self):
+        return self.short_name or self.title
 
 
 def shown_to_its_precision(date):

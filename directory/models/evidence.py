@@ -15,34 +15,98 @@ EVIDENCE_FLOOR = datetime.date(1, 1, 1)
 
 
 class Precision(models.TextChoices):
+    """How precisely a status event's date is known.
+
+    A partial date is stored as the first day of its period (a month as its 1st, a year as 1 January),
+    and the timeline counts the change from that day (see ``ServiceQuerySet.with_timeline``).
+    """
+
     DAY = "day", _("Day")
     MONTH = "month", _("Month")
     YEAR = "year", _("Year")
     DOCUMENT = "document", _("By the date of the document")
+    AFTER = "after", _("Undated document, written after this date")
     UNDATED = "undated", _("Undated document")
+
+    @classmethod
+    def partial(cls):
+        """Precisions whose date stands for a period in which the change happened some time."""
+        return [cls.MONTH, cls.YEAR]
+
+
+def shown_with_precision(date, precision):
+    """A status event's date as precisely as it is known: "17 November 2023", "November 2019", "2018".
+
+    "By the date of the document" shows the document's own date (stored by ``Document.published``'s
+    convention); "after" shows the earliest date an undated document can have.
+    """
+    if date is None:
+        return ""
+    if precision == Precision.DAY:
+        return date_format(date, "j F Y")
+    if precision == Precision.MONTH:
+        return date_format(date, "F Y")
+    if precision == Precision.YEAR:
+        return str(date.year)
+    if precision == Precision.AFTER:
+        return gettext("undated; after %(date)s") % {"date": date_format(date, "F Y")}
+    return shown_to_its_precision(date)
+
+
+def within_period(date, start, precision):
+    """Whether ``date`` falls inside the month or year a partial date ``start`` stands for."""
+    if precision == Precision.MONTH:
+        return (date.year, date.month) == (start.year, start.month)
+    if precision == Precision.YEAR:
+        return date.year == start.year
+    return False
+
+
+class EditorRole(models.TextChoices):
+    """Who stated a status on the directory's own authority (public pages show the role, never the person)."""
+
+    DIRECTORY = "directory", _("directory editor")
+    PROVIDER = "provider", _("provider's editor, approved by the directory")
 
 
 def months_between(earlier, later):
     return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
 
 
+EVIDENCE_SOURCE_SEPARATOR = "|"
+
+
 class Claim:
     """A status as the evidence gives it on a date, always with the evidence's age.
 
-    ``text`` is what a page prints ("Reported running — 17 November 2023 (…)"); ``warning`` is
-    True where the claim is old or uncertain (pages style it as a warning, with the word
-    "Warning" for screen readers, not colour alone); ``running`` is whether the timeline
-    counts the service as running on the date.
+    ``text`` is what a page prints ("Reported running — 17 November 2023 (Policing in Wales letter)");
+    ``warning`` is True where the claim is old or uncertain (pages style it as a warning, with the
+    word "Warning" for screen readers, not colour alone); ``running`` is whether the timeline counts
+    the service as running on the date.
+
+    ``source`` is the timeline's ``evidence_source`` annotation: the deciding status event's
+    precision, editor role, date, status and document short name, joined by "|" (one subquery, not five).
     """
 
-    def __init__(self, *, status, evidence, document, date, start_date, verified, unconfirmed=None):
+    def __init__(self, *, status, evidence, source, date, start_date, verified, unconfirmed=None):
         self.status = status
         self.unconfirmed = unconfirmed
         self.evidence = evidence if evidence and evidence != EVIDENCE_FLOOR else None
-        self.document = document or ""
+        parts = (source or "").split(EVIDENCE_SOURCE_SEPARATOR, 4)
+        precision, editor, event_date, event_status, document = parts + [""] * (5 - len(parts))
+        self.document = document
+        self.editor = editor
         self.date = date
         self.start_date = start_date
         self.verified = bool(verified and self.evidence and verified == self.evidence)
+        # The event's precision applies where the newest evidence is that event (not an end date or a
+        # verification that came later). An end is told by the event that ended it, whatever came later.
+        event_day = datetime.date.fromisoformat(event_date[:10]) if event_date else None
+        ended = status in (Status.DECOMMISSIONED, Status.NEVER_ESTABLISHED) and event_status == status
+        if event_day and (event_day == self.evidence or ended):
+            self.precision, self.shown_date, self.verified = precision, event_day, False
+        else:
+            self.precision, self.shown_date = None, self.evidence
         self.running = status in Status.operating()
         self.stale = bool(
             self.date and (self.evidence is None or months_between(self.evidence, self.date) >= stale_months())
@@ -56,7 +120,7 @@ class Claim:
         return cls(
             status=service.timeline_status or "",
             evidence=service.timeline_evidence,
-            document=service.evidence_document,
+            source=service.evidence_source,
             date=date,
             start_date=service.start_date,
             verified=verified if verified and date and verified <= date else None,
@@ -67,11 +131,31 @@ class Claim:
     def source(self):
         if self.verified:
             return gettext("checked by an editor")
+        if self.precision and self.editor:
+            return str(EditorRole(self.editor).label)
         return self.document
 
     @property
+    def by_editor(self):
+        """Whether the newest evidence is an editor's statement rather than a document's."""
+        return self.verified or bool(self.precision and self.editor)
+
+    @property
     def when(self):
+        if self.verified:
+            return date_format(self.evidence, "j F Y")  # an editor's check is a day
+        if self.precision:
+            return shown_with_precision(self.shown_date, self.precision)
         return shown_to_its_precision(self.evidence)
+
+    @property
+    def month_or_coarser(self):
+        """The evidence date as a month, or a year where only the year is known ("Not confirmed since …")."""
+        if self.precision == Precision.YEAR or (not self.precision and len(self.when) == 4):
+            return str(self.evidence.year)
+        if self.precision == Precision.AFTER:
+            return self.when
+        return date_format(self.evidence, "F Y")
 
     def _reported(self, words):
         if self.source:
@@ -101,14 +185,21 @@ class Claim:
                 "date": date_format(self.unconfirmed, "j F Y")
             }, True
         if status == Status.PILOT and self.stale:
-            when = self.when if len(self.when) == 4 else date_format(self.evidence, "F Y")
-            return gettext("Pilot reported in %(date)s — outcome not known") % {"date": when}, True
+            return gettext("Pilot reported in %(date)s — outcome not known") % {"date": self.month_or_coarser}, True
         if status in Status.operating() and self.stale:
-            return gettext("Not confirmed since %(date)s") % {"date": date_format(self.evidence, "F Y")}, True
+            return gettext("Not confirmed since %(date)s") % {"date": self.month_or_coarser}, True
+        if status in Status.operating() and self.date and within_period(self.date, self.evidence, self.precision):
+            # "Opened in 2018", read on a day in 2018: it may not have opened yet.
+            return gettext("Reported running some time in %(date)s — not known whether by this date (%(source)s)") % {
+                "date": self.when,
+                "source": self.source,
+            }, True
+        # An undated document written after a date: it is not known when it said so.
+        undated = self.precision == Precision.AFTER
         if status == Status.ACTIVE:
-            return self._reported(gettext("Reported running")), False
+            return self._reported(gettext("Reported running")), undated
         if status == Status.PILOT:
-            return self._reported(gettext("Reported running as a pilot")), False
+            return self._reported(gettext("Reported running as a pilot")), undated
         if status == Status.PLANNED:
             if self.start_date and self.date and self.start_date <= self.date and self.start_date > self.evidence:
                 return gettext("Planned for %(start)s — not known whether it started") % {
@@ -120,6 +211,8 @@ class Claim:
                 ), False
             return self._reported(gettext("Reported as planned")), self.stale
         if status == Status.DECOMMISSIONED:
+            if self.by_editor:
+                return self._reported(gettext("Ended")), False
             return self._reported(gettext("Reported ended")), False
         return self._reported(gettext("Reported never established")), False
 

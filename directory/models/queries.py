@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from directory.search import SEARCH_FIELDS
 from regions.models import AreaGraph
 
+from .evidence import EVIDENCE_SOURCE_SEPARATOR
 from .vocabulary import AreaExtent, FocusKind, Scope, Status
 
 
@@ -36,7 +37,15 @@ class ServiceQuerySet(models.QuerySet):
         - ``timeline_evidence``: the newest evidence at or before ``date`` (a document's status,
           an end date or an editor's verification; 1 January of year 1 where there is none).
           A start date is not evidence that the service ran: documents give launch dates ahead.
-        - ``evidence_document``: the title of the newest document giving a status by then.
+        - ``evidence_source``: what ``Claim`` needs of the status event that decides (its precision, the
+          editor's role where an editor stated it, its date, and the document's short name).
+
+        A partial date (a month or a year, ``Precision.partial()``) stands for the first day of its period, and
+        the change counts from that day: a service that ended some time in November 2019 is not running on any
+        day of November 2019 (never claimed running on a day it may have stopped), and one that opened some time
+        in 2018 counts from 1 January 2018, as its start date does (start and end dates carry no precision).
+        On a day inside such a period the claim says it is not known whether it had opened yet, as a warning
+        (``Claim``), so no page shows it as plainly running.
 
         Everything is computed in the database, so any page runs a fixed number of queries.
         """
@@ -114,13 +123,34 @@ class ServiceQuerySet(models.QuerySet):
         return queryset.annotate(
             timeline_status=status,
             timeline_evidence=evidence,
-            evidence_document=Subquery(dated.values("document__title")[:1], output_field=CharField()),
+            evidence_source=Subquery(dated.values(source=self._evidence_source())[:1], output_field=CharField()),
             timeline_unconfirmed=Case(
                 When(Q(unconfirmed_on__lte=date) & Q(unconfirmed_on__gt=evidence), then=F("unconfirmed_on")),
                 default=None,
                 output_field=DateField(),
             ),
             timeline_date=Value(date, output_field=DateField()),
+        )
+
+    @staticmethod
+    def _evidence_source():
+        """What ``Claim`` needs of the deciding status event, in one column: precision, editor role, date and
+        status and the document's short name (its title where it has none), joined by ``EVIDENCE_SOURCE_SEPARATOR``."""
+        from django.db.models import CharField, Value
+        from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+
+        separator = Value(EVIDENCE_SOURCE_SEPARATOR)
+        return Concat(
+            "precision",
+            separator,
+            "editor_role",
+            separator,
+            Coalesce(Cast("date", CharField()), Value("")),
+            separator,
+            "status",
+            separator,
+            Coalesce(NullIf("document__short_name", Value("")), "document__title", Value("")),
+            output_field=CharField(),
         )
 
     def operating_on(self, date):

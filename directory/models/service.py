@@ -275,9 +275,9 @@ class Service(models.Model):
             row = (
                 Service.objects.with_timeline(timezone.localdate())
                 .filter(pk=self.pk)
-                .values("timeline_status", "timeline_evidence", "evidence_document", "timeline_date")
+                .values("timeline_status", "timeline_evidence", "evidence_source", "timeline_date")
                 .first()
-            ) or {"timeline_status": "", "timeline_evidence": None, "evidence_document": None, "timeline_date": None}
+            ) or {"timeline_status": "", "timeline_evidence": None, "evidence_source": None, "timeline_date": None}
             for name, value in row.items():
                 setattr(self, name, value)
 

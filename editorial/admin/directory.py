@@ -82,7 +82,7 @@ class ServicePathwayInline(ScopedInline, admin.TabularInline):
 class StatusEventInline(ScopedInline, admin.TabularInline):
     model = StatusEvent
     extra = 0
-    fields = ["status", "date", "date_text", "document", "section", "quote"]
+    fields = ["status", "date", "precision", "date_text", "document", "section", "quote", "editor_role", "stated_on"]
 
 
 class AvailabilityNoteInline(ScopedInline, admin.TabularInline):
@@ -289,8 +289,8 @@ class RiskLevelAdmin(HistoryAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(HistoryAdmin):
-    list_display = ["title", "author", "date_text", "published", "filename"]
-    search_fields = ["title", "author"]
+    list_display = ["title", "short_name", "author", "date_text", "published", "filename"]
+    search_fields = ["title", "short_name", "author"]
 
 
 @admin.register(Citation)
@@ -317,8 +317,8 @@ class CitationAdmin(OrganisationScopedAdmin, HistoryAdmin):
 @admin.register(StatusEvent)
 class StatusEventAdmin(OrganisationScopedAdmin, HistoryAdmin):
     read_only_for_providers = True
-    list_display = ["service", "status", "date", "document"]
-    list_filter = ["status", "document"]
+    list_display = ["service", "status", "date", "precision", "document", "editor_role"]
+    list_filter = ["status", "precision", "document", "editor_role"]
     list_select_related = ["service", "document"]
     search_fields = ["service__name", "quote"]
     autocomplete_fields = ["service"]

@@ -17,6 +17,7 @@ PUBLIC_PAGES = [
     "/services/?area=vale-of-glamorgan&risk=medium&tier=medium_risk",
     "/services/?area=atlantis",
     "/services/drive-cwm-taf-morgannwg/",
+    "/services/drive-cardiff-and-vale/",
     "/services/they-matter-cumbria/",
     "/services/equilibrium-swansea/",
     "/services/choose2change-north-wales/",

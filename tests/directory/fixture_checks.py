@@ -196,6 +196,59 @@ def dates_without_a_quote():
     return failures
 
 
+def _month_in_quote(date, quote):
+    return any(word in quote for word in (f"{MONTHS[date.month - 1]} {date.year}", f"/{date.month:02d}/{date.year}"))
+
+
+def _day_in_quote(date, quote):
+    day = rf"\b0?{date.day}(st|nd|rd|th)?"
+    return bool(
+        re.search(rf"{day} {MONTHS[date.month - 1]},? {date.year}\b", quote)
+        or re.search(rf"{day}/0?{date.month}/({date.year}|{date.year % 100:02d})\b", quote)
+    )
+
+
+def event_precision_failures():
+    """``[(service, status, document, precision, date, why)]``: status events whose precision is not what their
+    quote and document support.
+
+    - day, month, year: the event's own quote gives that day ("20/11/23"), month ("in November 2019") or year
+      ("in 2018"), and the date is stored as the first day of a month or year;
+    - "by the date of the document": the date is the document's own date (a document that says it is running);
+    - "undated document, after": the document is undated and its own date says "after" that month;
+    - undated: no date, and the document is undated;
+    - an editor's statement (no document): a day.
+    """
+    failures = []
+    for event in StatusEvent.objects.select_related("document", "service"):
+        date, precision, document = event.date, event.precision, event.document
+        if document is None:
+            ok, why = precision == "day" and date is not None, "an editor states a day"
+        elif precision == "day":
+            ok, why = date is not None and _day_in_quote(date, event.quote), "the quote gives the day"
+        elif precision == "month":
+            ok = date is not None and date.day == 1 and _month_in_quote(date, event.quote)
+            why = "the quote gives the month, stored as its 1st"
+        elif precision == "year":
+            ok = date is not None and (date.month, date.day) == (1, 1) and str(date.year) in event.quote
+            why = "the quote gives the year, stored as 1 January"
+        elif precision == "document":
+            ok, why = document.published is not None and date == document.published, "the document's own date"
+        elif precision == "after":
+            ok = (
+                document.published is None
+                and date is not None
+                and date.day == 1
+                and f"after {MONTHS[date.month - 1]} {date.year}" in document.date_text
+            )
+            why = "an undated document, written after that month"
+        else:
+            ok, why = date is None and document.published is None, "an undated document"
+        if not ok:
+            failures.append((event.service.slug, event.status, document.slug if document else "", precision, date, why))
+    return failures
+
+
 # --------------------------------------------------------------------------
 # 4. A quote whose omitted words reverse it
 # --------------------------------------------------------------------------

@@ -73,6 +73,34 @@ def test_the_south_east_wales_group_is_not_offered_in_north_or_west_wales():
 # --------------------------------------------------------------------------
 
 
+def test_every_status_event_has_the_precision_its_quote_and_document_support():
+    assert checks.event_precision_failures() == []
+
+
+@pytest.mark.parametrize(
+    ("slug", "document", "precision", "date"),
+    [
+        # "in November 2019" is a month, not a day
+        ("atal-y-fro-domestic-violence-perpetrator-programme", REVIEW, "day", datetime.date(2019, 11, 1)),
+        # "opened in ... 2018" gives no month
+        ("drive-croydon", REVIEW, "month", datetime.date(2018, 1, 1)),
+        # a document that only says it is running speaks for its own date, not an invented one
+        ("respectful-relationships", REVIEW, "document", datetime.date(2020, 10, 1)),
+        # the quote says nothing of November 2020: it is the document's date
+        ("respectful-relationships", REVIEW, "month", datetime.date(2020, 11, 1)),
+        # an undated table cannot be "by the date of the document" with a date
+        ("cara-cwm-taf-morgannwg", "ctm-perpetrator-interventions", "document", datetime.date(2019, 4, 1)),
+        ("cara-cwm-taf-morgannwg", "ctm-perpetrator-interventions", "after", datetime.date(2019, 5, 1)),
+        ("cara-gwent", "policing-in-wales-letter-2023", "day", datetime.date(2023, 11, 21)),
+    ],
+)
+def test_the_precision_check_catches_a_date_its_quote_does_not_give(slug, document, precision, date):
+    from directory.models import StatusEvent
+
+    StatusEvent.objects.filter(service__slug=slug, document__slug=document).update(precision=precision, date=date)
+    assert slug in {failure[0] for failure in checks.event_precision_failures()}
+
+
 def test_every_start_and_end_date_has_a_quote_to_its_precision():
     assert checks.dates_without_a_quote() == []
 

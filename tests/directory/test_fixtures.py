@@ -185,6 +185,7 @@ def test_documents_fixture_names_real_files_with_their_metadata():
         meta = json.loads(text.with_suffix(".json").read_text(encoding="utf-8"))
         assert (meta["slug"], meta["title"], meta["file"]) == (document.slug, document.title, document.filename)
         assert meta["date"] == document.date_text and meta["where_published"]
+        assert meta["short_name"] == document.short_name != ""
 
 
 def test_nothing_in_the_repository_reads_files_outside_it():

@@ -80,7 +80,7 @@ def test_an_empty_result_names_the_gap_and_shows_what_is_nearest(client):
 
     assert response.status_code == 200
     assert result_slugs(response) == []
-    assert "This is a gap: no service running now covers Gap-Town at high risk" in response.content.decode()
+    assert "This is a gap: no service last reported running covers Gap-Town at high risk" in response.content.decode()
     assert [s.slug for s in response.context["neighbouring"]] == ["next-door-high"]
     assert [s.slug for s in response.context["adjacent"]] == ["here-medium"]
 

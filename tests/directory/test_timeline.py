@@ -230,17 +230,85 @@ def test_claims_show_their_age_and_old_evidence_is_never_plainly_running():
     assert services["clear-cardiff-and-vale"].claim.text == "Pilot reported in November 2020 — outcome not known"
     # On the letter's own date the same evidence is fresh, and says where it comes from.
     fresh = Service.objects.with_timeline(datetime.date(2023, 12, 1)).get(slug="drive-cwm-taf-morgannwg")
-    assert fresh.claim.text == (
-        "Reported running — 17 November 2023 (Policing in Wales letter to the Senedd Equality and Social Justice "
-        "Committee: Perpetrator Programmes)"
-    )
+    assert fresh.claim.text == "Reported running — 17 November 2023 (Policing in Wales letter)"
     assert not fresh.claim.warning
+
+
+@pytest.mark.parametrize(
+    ("slug", "date", "text", "warning"),
+    [
+        # "by the date of the document": the document's own date, as precisely as the document gives it
+        (
+            "respectful-relationships",
+            datetime.date(2021, 1, 1),
+            "Reported running — November 2020 (Cardiff and Vale review)",
+            False,
+        ),
+        # a day the quote gives ("Launch date in Gwent is 20/11/23"), not the letter's date
+        (
+            "cara-gwent",
+            datetime.date(2023, 12, 1),
+            "Reported running as a pilot — 20 November 2023 (Policing in Wales letter)",
+            False,
+        ),
+        # a month ("de-commissioned in November 2019")
+        (
+            "atal-y-fro-domestic-violence-perpetrator-programme",
+            datetime.date(2020, 6, 1),
+            "Reported ended — November 2019 (Cardiff and Vale review)",
+            False,
+        ),
+        # a year ("opened in ... 2018"), read after that year
+        (
+            "drive-cardiff-and-vale",
+            datetime.date(2019, 6, 1),
+            "Reported running — 2018 (Cardiff and Vale review)",
+            False,
+        ),
+        # ... and on a day inside it: it may not have opened yet
+        (
+            "drive-cardiff-and-vale",
+            datetime.date(2018, 6, 1),
+            "Reported running some time in 2018 — not known whether by this date (Cardiff and Vale review)",
+            True,
+        ),
+        # an undated table, written after April 2019: never "April 2019", and never plainly running
+        (
+            "cara-cwm-taf-morgannwg",
+            datetime.date(2020, 1, 1),
+            "Reported running — undated; after April 2019 (Cwm Taf Morgannwg interventions table)",
+            True,
+        ),
+    ],
+)
+def test_a_claim_gives_its_date_as_precisely_as_its_quote(slug, date, text, warning):
+    claim = Service.objects.with_timeline(date).get(slug=slug).claim
+    assert (claim.text, claim.warning) == (text, warning)
+
+
+def test_a_month_precision_end_means_not_running_on_any_day_of_that_month():
+    # Atal y Fro "had been de-commissioned in November 2019": some day that month. The timeline reads a partial
+    # date as the first day of its period, so it is never counted running on a day it may have stopped.
+    slug = "atal-y-fro-domestic-violence-perpetrator-programme"
+    assert slug in running(datetime.date(2019, 10, 31))
+    for day in (datetime.date(2019, 11, 1), datetime.date(2019, 11, 15), datetime.date(2019, 11, 30)):
+        assert slug not in running(day)
+
+
+def test_a_year_precision_start_counts_from_its_first_day_but_never_plainly():
+    # Drive Cardiff "opened in ... 2018": counted from 1 January 2018 (as its start date), with a warning all year.
+    slug = "drive-cardiff-and-vale"
+    assert slug not in running(datetime.date(2017, 12, 31))
+    assert slug in running(datetime.date(2018, 1, 1))
+    inside = Service.objects.with_timeline(datetime.date(2018, 12, 31)).get(slug=slug).claim
+    after = Service.objects.with_timeline(datetime.date(2019, 1, 1)).get(slug=slug).claim
+    assert (inside.running, inside.warning, after.running, after.warning) == (True, True, True, False)
 
 
 def test_an_editors_verification_is_evidence_and_resets_the_age():
     Service.objects.filter(slug="drive-cwm-taf-morgannwg").update(last_verified=datetime.date(2026, 11, 1))
     service = Service.objects.with_timeline(datetime.date(2026, 12, 1)).get(slug="drive-cwm-taf-morgannwg")
-    assert service.claim.text == "Reported running — November 2026 (checked by an editor)"
+    assert service.claim.text == "Reported running — 1 November 2026 (checked by an editor)"
     assert not service.claim.warning
 
 

@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import Service
+from directory.models import Document, EditorRole, Precision, Service, Status, StatusEvent
 from editorial import services
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +149,7 @@ def test_verified_today_resets_the_age_and_leaves_the_stale_list(director_client
     assert drive.slug not in {service.slug for service in stale}
 
 
-def test_ended_on_a_date_ends_the_service_on_the_timeline(director_client):
+def test_ended_on_a_date_ends_the_service_on_the_timeline(director_client, directory_admin):
     drive = Service.objects.get(slug="drive-cwm-taf-morgannwg")
     url = reverse("editorial:stale-evidence", args=[drive.pk])
     director_client.post(url, {"action": "ended", "ended_on": "2025-03-31"})
@@ -160,7 +162,116 @@ def test_ended_on_a_date_ends_the_service_on_the_timeline(director_client):
     # An end date without a date, or in the future, is refused with a message.
     other = Service.objects.get(slug="cara-gwent")
     director_client.post(reverse("editorial:stale-evidence", args=[other.pk]), {"action": "ended"})
-    assert Service.objects.get(pk=other.pk).end_date is None
+    assert not StatusEvent.objects.filter(service=other, document=None).exists()
+
+
+def test_ended_on_is_an_editors_statement_in_the_timeline_with_its_evidence(client, director_client, directory_admin):
+    drive = Service.objects.get(slug="drive-cwm-taf-morgannwg")
+    director_client.post(
+        reverse("editorial:stale-evidence", args=[drive.pk]), {"action": "ended", "ended_on": "2025-03-31"}
+    )
+    # A status event whose source is the editor: their role, who and when; no end date typed over the entry.
+    event = StatusEvent.objects.get(service=drive, document=None)
+    assert (event.status, event.date, event.precision, event.editor_role) == (
+        Status.DECOMMISSIONED,
+        datetime.date(2025, 3, 31),
+        Precision.DAY,
+        EditorRole.DIRECTORY,
+    )
+    assert (event.stated_by, event.stated_on) == (directory_admin, timezone.localdate())
+    assert Service.objects.get(pk=drive.pk).end_date is None
+    assert event.history.get().history_user == directory_admin
+    # The timeline shows it ended on that date, with its evidence; the public page names the role, never the person.
+    claim = Service.objects.with_timeline(timezone.localdate()).get(pk=drive.pk).claim
+    assert (claim.text, claim.warning, claim.running) == ("Ended — 31 March 2025 (directory editor)", False, False)
+    body = client.get(drive.get_absolute_url()).content.decode()
+    assert "Ended — 31 March 2025 (directory editor)" in body
+    assert f"Directory editor, stated {timezone.localdate():%-d %B %Y}" in body
+    assert directory_admin.username not in body
+    # It leaves the list of stale claims.
+    stale = director_client.get(reverse("editorial:dashboard")).context["stale"]
+    assert drive.slug not in {service.slug for service in stale}
+
+
+def test_an_end_before_a_document_says_it_ran_is_refused(director_client, directory_admin):
+    # The 2023 letter says Drive Cwm Taf Morgannwg ran on 17 November 2023: an editor cannot end it before that.
+    drive = Service.objects.get(slug="drive-cwm-taf-morgannwg")
+    response = director_client.post(
+        reverse("editorial:stale-evidence", args=[drive.pk]), {"action": "ended", "ended_on": "2023-06-30"}, follow=True
+    )
+    assert not StatusEvent.objects.filter(service=drive, document=None).exists()
+    assert "Policing in Wales letter says it was running on 17 November 2023, after this date." in (
+        response.content.decode()
+    )
+    with pytest.raises(ValidationError):
+        services.record_evidence(
+            Service.objects.get(slug="cara-gwent"),  # started 20 November 2023
+            action="ended",
+            user=directory_admin,
+            on=datetime.date(2026, 12, 1),
+            ended_on=datetime.date(2023, 11, 1),
+        )
+
+
+def test_a_status_event_has_exactly_one_source():
+    drive = Service.objects.get(slug="drive-cwm-taf-morgannwg")
+    document = Document.objects.get(slug="policing-in-wales-letter-2023")
+    neither = StatusEvent(service=drive, status=Status.DECOMMISSIONED, date=datetime.date(2025, 1, 1), precision="day")
+    both = StatusEvent(
+        service=drive,
+        status=Status.DECOMMISSIONED,
+        date=datetime.date(2025, 1, 1),
+        precision="day",
+        document=document,
+        section="Gwent",
+        quote="Drive",
+        editor_role=EditorRole.DIRECTORY,
+        stated_on=datetime.date(2025, 1, 2),
+    )
+    vague = StatusEvent(
+        service=drive,
+        status=Status.DECOMMISSIONED,
+        date=datetime.date(2025, 1, 1),
+        precision="month",
+        editor_role=EditorRole.DIRECTORY,
+        stated_on=datetime.date(2025, 1, 2),
+    )
+    future = StatusEvent(
+        service=drive,
+        status=Status.DECOMMISSIONED,
+        date=datetime.date(2025, 1, 3),
+        precision="day",
+        editor_role=EditorRole.DIRECTORY,
+        stated_on=datetime.date(2025, 1, 2),
+    )
+    for event in (neither, both, vague, future):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            event.save()
+
+
+def test_a_provider_editors_end_waits_in_the_review_queue_then_enters_the_timeline(
+    client, provider_editor, own_service, directory_admin
+):
+    from editorial.models import PendingChange
+    from tests.editorial.conftest import client_for
+
+    editor = client_for(client, provider_editor)
+    url = reverse("editorial:stale-evidence", args=[own_service.pk])
+    assert editor.post(url, {"action": "ended", "ended_on": "2025-01-31"}).status_code == 302
+    assert not StatusEvent.objects.filter(service=own_service, document=None).exists()
+    change = PendingChange.objects.get(service=own_service)
+    services.approve_change(change, reviewer=directory_admin)
+    event = StatusEvent.objects.get(service=own_service, document=None)
+    assert (event.editor_role, event.stated_by, event.date) == (
+        EditorRole.PROVIDER,
+        provider_editor,
+        datetime.date(2025, 1, 31),
+    )
+    claim = Service.objects.with_timeline(datetime.date(2025, 2, 1)).get(pk=own_service.pk).claim
+    assert claim.text == "Ended — 31 January 2025 (provider's editor, approved by the directory)"
+    assert own_service.slug in set(
+        Service.objects.operating_on(datetime.date(2025, 1, 30)).values_list("slug", flat=True)
+    )
 
 
 def test_not_known_is_recorded_and_shown_without_confirming(director_client):

@@ -240,7 +240,7 @@ def test_the_harm_type_can_exclude_every_service_that_otherwise_fits(client):
     assert set(before["fits"]) <= set(after["no"])
     reasons = groups(response)[NO]["building-better-relationships"]
     assert "Building Better Relationships (BBR) is not for family abuse (source: 17 November 2023)" in reasons
-    assert "No service running now fits every answer" in response.content.decode()
+    assert "No service last reported running fits every answer" in response.content.decode()
 
 
 def test_a_service_for_a_different_harm_does_not_fit_and_not_stated_only_might_fit(client):

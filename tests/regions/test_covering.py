@@ -111,6 +111,9 @@ def test_a_service_listed_for_a_whole_force_area_without_councils_is_somewhere_i
     assert "re-provide-south-wales" not in {s.slug for s in context["whole"]}
     body = client.get(cardiff.get_absolute_url()).content.decode()
     assert "somewhere in South Wales Police; councils not stated" in body
+    # Only those: a service named for Cardiff itself is not said to be "somewhere in Cardiff".
+    assert "somewhere in Cardiff; councils not stated" not in body
+    assert body.count("; councils not stated") == len(context["somewhere"])
     # Search says the same in its reasons.
     search = client.get("/services/", {"area": "cardiff", "audience": "all"})
     reasons = dict((s.slug, r) for s, r in search.context["results"]).get("re-provide-south-wales")
