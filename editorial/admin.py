@@ -15,7 +15,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from directory.models import Organisation, Service
 
-from . import services
+from . import freshness, history, reports, review
 from .models import EditorProfile, PendingChange, ProblemReport
 from .roles import needs_review, scope_for
 
@@ -133,7 +133,7 @@ class GuardedHistoryAdmin:
     def save_related(self, request, form, formsets, change):
         if not hasattr(form.instance, "history") or form.instance.pk is None:
             return super().save_related(request, form, formsets, change)
-        with services.one_history_record(form.instance):
+        with history.one_history_record(form.instance):
             super().save_related(request, form, formsets, change)
 
     def get_historical_record_context_helper(self, request, historical_record):
@@ -160,7 +160,7 @@ class ReviewedChangesAdmin:
 
     def save_related(self, request, form, formsets, change):
         if needs_review(request.user):
-            request.editorial_proposal = services.propose_change(form=form, formsets=formsets, user=request.user)
+            request.editorial_proposal = review.propose_change(form=form, formsets=formsets, user=request.user)
             return
         super().save_related(request, form, formsets, change)
 
@@ -209,7 +209,7 @@ class ReviewedChangesAdmin:
         obj = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if obj is not None:
-            extra_context["timeline"] = services.service_timeline(obj)
+            extra_context["timeline"] = history.service_timeline(obj)
             extra_context["pending_changes"] = list(
                 PendingChange.objects.visible_to(request.user).filter(service=obj).pending().for_queue()
             )
@@ -227,9 +227,9 @@ class NeedsReviewFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "needs_review":
-            return services.needing_review(queryset, today=today)
+            return freshness.needing_review(queryset, today=today)
         if self.value() == "up_to_date":
-            return services.verified_recently(queryset, today=today)
+            return freshness.verified_recently(queryset, today=today)
         return queryset
 
 
@@ -260,7 +260,7 @@ class ProblemReportAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
 
     @admin.action(description=_("Mark selected reports done"), permissions=["change"])
     def mark_done(self, request, queryset):
-        count = services.mark_reports_done(queryset, user=request.user)
+        count = reports.mark_reports_done(queryset, user=request.user)
         self.message_user(request, _("Marked %(count)d reports done.") % {"count": count}, messages.SUCCESS)
 
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from directory.models import Organisation, Service
 from editorial.models import PendingChange, ReviewState
-from editorial.services import approve_change
+from editorial.review import approve_change
 from tests.api.conftest import REFERENCE
 
 pytestmark = pytest.mark.django_db
