@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Service
 
-from .history import one_history_record
 from .models import PendingChange, ReviewState
-from .values import EMPTY, _check, _set_values, as_stored, display_field, display_value
+from .replay import apply_edit
+from .values import EMPTY, as_stored, display_field, display_value
 
 
 def _row_fields(obj, fk_name):
@@ -164,11 +164,6 @@ def propose_change(*, form, formsets, user):
     )
 
 
-# Rows are applied changes first, then additions, then removals, so that replacing a service's only
-# citation never passes through a moment with none (Citation.delete() refuses that).
-ROW_ORDER = {"change": 0, "add": 1, "delete": 2}
-
-
 @dataclass(frozen=True)
 class LiveValue:
     """What the entry holds now for one proposed change, and whether someone changed it since the proposal."""
@@ -271,6 +266,10 @@ def _refuse_later_edits(change, service, take):
 def approve_change(change, *, reviewer, take=()):
     """Apply a pending change as its editor proposed it, recording them in the history. Returns the service.
 
+    The proposal is replayed through the admin form and inline formsets of a direct edit
+    (:func:`editorial.replay.apply_edit`), so it passes every rule a direct edit does; if any
+    fails, nothing is applied and the ValidationError carries the forms' messages.
+
     A part whose live value someone changed since the proposal is refused
     unless its key is in ``take`` (the reviewer chose to apply it anyway):
     approving never silently overwrites a later edit.
@@ -288,36 +287,13 @@ def approve_change(change, *, reviewer, take=()):
         "reviewer": reviewer,
     }
     service = change.service or Service(organisation_id=change.organisation_id)
-    if service.pk is None or proposal["fields"] or proposal["m2m"]:
-        _set_values(service, proposal["fields"])
-        service.organisation_id = change.organisation_id
-        _check(service)
-        service._history_user = editor
-        service._change_reason = reason
-        service.save()
-        with one_history_record(service):
-            for name, ids in proposal["m2m"].items():
-                getattr(service, name).set(ids)
-
-    for row in sorted(proposal["rows"], key=lambda row: ROW_ORDER[row["action"]]):
-        model = apps.get_model(row["model"])
-        if row["action"] == "add":
-            obj = model(**{row["fk"]: service})
-        else:
-            obj = model._default_manager.filter(**{row["fk"]: service}, pk=row["pk"]).first()
-            if obj is None:
-                raise ValidationError(
-                    _("A %(thing)s in this change has been removed since it was proposed. Reject the change.")
-                    % {"thing": model._meta.verbose_name}
-                )
-        obj._history_user = editor
-        obj._change_reason = reason
-        if row["action"] == "delete":
-            obj.delete()
-            continue
-        _set_values(obj, row["fields"])
-        _check(obj)
-        obj.save()
+    fields = dict(proposal["fields"])
+    if service.pk is None:
+        fields["organisation"] = change.organisation_id
+    # The same admin form and formsets as a direct edit check the proposal: every rule applies again.
+    service = apply_edit(
+        service, user=reviewer, fields=fields, m2m=proposal["m2m"], rows=proposal["rows"], author=editor, reason=reason
+    )
 
     change.service = service
     change.state = ReviewState.APPROVED
