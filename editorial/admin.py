@@ -7,6 +7,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -124,11 +125,14 @@ class ChoiceLabelsContextHelper(HistoricalRecordContextHelper):
 
 
 class GuardedHistoryAdmin:
-    """simple-history's "revert to this version" form, refused to anyone who may not change the row directly.
+    """History pages with one way back: "Undo this change" (``editorial:undo-change``), never simple-history's revert.
 
-    (Its POST saves the old version for anyone who may *view* the history.)
-    One save is one history record, many-to-many changes included.
+    simple-history's "revert to this version" form would save an old version around the rules a direct edit
+    passes (and its POST was open to anyone who may view the history), so it is off: a version can be looked
+    at, not saved. One save is one history record, many-to-many changes included.
     """
+
+    object_history_list_template = "editorial/admin/object_history_list.html"
 
     def save_related(self, request, form, formsets, change):
         if not hasattr(form.instance, "history") or form.instance.pk is None:
@@ -140,14 +144,21 @@ class GuardedHistoryAdmin:
         return ChoiceLabelsContextHelper(self.model, historical_record)
 
     def revert_disabled(self, request, obj=None):
-        return needs_review(request.user) or super().revert_disabled(request, obj)
+        return True
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            obj = self.get_object(request, object_id)
-            if obj is None or self.revert_disabled(request, obj) or not self.has_change_permission(request, obj):
-                raise PermissionDenied
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {
+            "can_undo": obj is not None and not needs_review(request.user) and self.has_change_permission(request, obj),
+            "baseline_reason": history.BASELINE_REASON,
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, extra_context)
 
 
 class ReviewedChangesAdmin:

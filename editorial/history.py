@@ -16,7 +16,7 @@ from simple_history.utils import get_history_manager_for_model
 
 from directory.models import Service
 
-from .values import EMPTY, _check, display_value
+from .values import EMPTY, display_value
 
 HISTORY_APPS = ("directory", "regions", "referrals")
 BASELINE_REASON = "Version before the first recorded edit"
@@ -165,12 +165,44 @@ def _m2m_values(history_model, records):
     return values
 
 
+def _ids(m2m_field, rows):
+    """The related ids in ``diff_against``'s rows of a many-to-many field (one dict per through row)."""
+    target = m2m_field.m2m_reverse_field_name()
+    return sorted(row[target] for row in rows)
+
+
+def changes_since(record, previous):
+    """``(fields, m2m)``: what ``record`` changed since ``previous``, as ``HistoricalRecord.diff_against`` finds it.
+
+    Each maps a field name to ``(value before, value after)``, raw ids for foreign keys and id lists for
+    many-to-many fields.
+    """
+    return _diff(record, previous, ())
+
+
+def _diff(record, previous, m2m_unchanged):
+    m2m_fields = {f.name: f for f in type(record)._history_m2m_fields}
+    fields, m2m = {}, {}
+    for change in record.diff_against(previous, excluded_fields=m2m_unchanged).changes:
+        if change.field in m2m_fields:
+            m2m_field = m2m_fields[change.field]
+            m2m[change.field] = (_ids(m2m_field, change.old), _ids(m2m_field, change.new))
+        else:
+            fields[change.field] = (change.old, change.new)
+    return fields, m2m
+
+
 def _timeline_for(model, records):
-    """Entries for the records of one model, diffing each against the one before it."""
+    """Entries for the records of one model, each diffed against the one before it (``diff_against``).
+
+    Many-to-many rows of all the records are read in one query per field, so ``diff_against`` is asked
+    to compare a many-to-many field only for the records that changed it.
+    """
     if not records:
         return []
     history_model = type(records[0])
-    tracked = [f for f in model._meta.concrete_fields if not f.primary_key]
+    m2m_fields = history_model._history_m2m_fields
+    tracked = [f for f in records[0].tracked_fields if f.editable and not f.primary_key]
     m2m = _m2m_values(history_model, records)
     related = {}
     for model_field in tracked:
@@ -179,9 +211,30 @@ def _timeline_for(model, records):
             for pk, obj in model_field.related_model._default_manager.in_bulk(ids).items():
                 related[(model_field.related_model, pk)] = obj
     m2m_related = {}
-    for m2m_field in history_model._history_m2m_fields:
+    for m2m_field in m2m_fields:
         ids = {pk for values in m2m.values() for pk in values.get(m2m_field.name, [])}
         m2m_related[m2m_field.name] = m2m_field.related_model._default_manager.in_bulk(ids)
+    position = {f.name: index for index, f in enumerate([*tracked, *m2m_fields])}
+
+    def words(name, ids):
+        return ", ".join(sorted(str(m2m_related[name].get(pk, pk)) for pk in ids)) or EMPTY
+
+    def readable(fields, m2m_changes):
+        changes = [
+            (
+                name,
+                capfirst(model._meta.get_field(name).verbose_name),
+                display_value(model._meta.get_field(name), old, related),
+                display_value(model._meta.get_field(name), new, related),
+            )
+            for name, (old, new) in fields.items()
+        ]
+        changes += [
+            (name, capfirst(model._meta.get_field(name).verbose_name), words(name, old), words(name, new))
+            for name, (old, new) in m2m_changes.items()
+        ]
+        changes.sort(key=lambda change: position.get(change[0], len(position)))
+        return [change[1:] for change in changes]
 
     pk_name = model._meta.pk.attname
     by_object = defaultdict(list)
@@ -195,27 +248,20 @@ def _timeline_for(model, records):
             changes = []
             baseline = previous is None and record.history_change_reason == BASELINE_REASON
             if record.history_type != "-" and not baseline:
-                for model_field in tracked:
-                    old = getattr(previous, model_field.attname) if previous else None
-                    new = getattr(record, model_field.attname)
-                    if old != new and not (previous is None and new in (None, "")):
-                        changes.append(
-                            (
-                                capfirst(model_field.verbose_name),
-                                display_value(model_field, old, related) if previous else EMPTY,
-                                display_value(model_field, new, related),
-                            )
-                        )
-                for m2m_field in history_model._history_m2m_fields:
-                    old = m2m[previous.history_id][m2m_field.name] if previous else []
-                    new = m2m[record.history_id][m2m_field.name]
-                    if old != new:
-                        names = m2m_related[m2m_field.name]
-
-                        def words(ids, names=names):
-                            return ", ".join(sorted(str(names.get(pk, pk)) for pk in ids)) or EMPTY
-
-                        changes.append((capfirst(m2m_field.verbose_name), words(old), words(new)))
+                if previous is None:  # its first version: every value it was given
+                    fields = {
+                        f.name: (None, getattr(record, f.attname))
+                        for f in tracked
+                        if getattr(record, f.attname) not in (None, "")
+                    }
+                    m2m_changes = {name: ([], ids) for name, ids in m2m[record.history_id].items() if ids}
+                    changes = readable(fields, m2m_changes)
+                    changes = [(label, EMPTY, after) for label, _before, after in changes]
+                else:
+                    unchanged = [
+                        f.name for f in m2m_fields if m2m[previous.history_id][f.name] == m2m[record.history_id][f.name]
+                    ]
+                    changes = readable(*_diff(record, previous, unchanged))
             previous = record
             if record.history_type == "~" and not changes:
                 continue  # saved without a change (a parent saved beside its rows)
@@ -272,33 +318,58 @@ def service_of(record):
 
 @transaction.atomic
 def undo_change(record, *, user):
-    """Undo one recorded change: put the row back as it was before it (itself recorded in the history)."""
+    """Undo one recorded change (itself recorded in the history); returns the row the undo saved.
+
+    The undo is an edit like any other: the values before the change go through the admin form and
+    inline formsets of a direct edit (:func:`editorial.replay.apply_edit`), the service's own when
+    the row is edited on a service's page, so an undo that would break a rule (leave a service
+    without a citation, a MARAC-only service taking self-referrals, ...) is refused with the
+    form's message and changes nothing.
+    """
+    from .replay import apply_edit
+
     model = record.instance_type
+    thing = model._meta.verbose_name
     pk = getattr(record, model._meta.pk.attname)
+    if record.history_change_reason == BASELINE_REASON:
+        raise ValidationError(_("This is the version before the first recorded edit: there is no change to undo."))
     when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
     reason = gettext("Undid the change of %(when)s") % {"when": when}
+    exists = model._default_manager.filter(pk=pk).exists()
+    if record.history_type == "~":
+        if record.prev_record is None:
+            raise ValidationError(_("There is no earlier version of this to go back to."))
+        fields, m2m = changes_since(record, record.prev_record)
+        fields = {name: before for name, (before, _after) in fields.items()}
+        m2m = {name: before for name, (before, _after) in m2m.items()}
+        if not exists:
+            raise ValidationError(_("This %(thing)s has been removed since.") % {"thing": thing})
+    elif record.history_type == "+" and not exists:
+        raise ValidationError(_("This %(thing)s has already been removed.") % {"thing": thing})
+
+    service_id = service_of(record)
+    if model is Service or service_id is None:
+        # A service, or a row with its own admin page: undo only a change, through its own form.
+        if record.history_type == "+":
+            raise ValidationError(
+                _("Adding a %(thing)s cannot be undone here: delete it from its own page.") % {"thing": thing}
+            )
+        if record.history_type == "-":
+            raise ValidationError(_("A removed %(thing)s cannot be brought back here.") % {"thing": thing})
+        obj = model._default_manager.get(pk=pk)
+        return apply_edit(obj, user=user, fields=fields, m2m=m2m, author=user, reason=reason)
+
+    # A row edited on its service's page: through the service's form and formsets, so their rules apply.
+    service = Service.objects.filter(pk=service_id).first()
+    if service is None:
+        raise ValidationError(_("The service this %(thing)s belonged to has been removed.") % {"thing": thing})
+    label = model._meta.label_lower
     if record.history_type == "+":
-        if model is Service:
-            raise ValidationError(_("Adding a service cannot be undone here: decommission or delete the service."))
-        obj = model._default_manager.filter(pk=pk).first()
-        if obj is not None:
-            obj._history_user = user
-            obj._change_reason = reason
-            obj.delete()
-        return obj
-    # A change goes back to the version before it; a removal brings the row back as it was.
-    version = record.prev_record if record.history_type == "~" else record
-    if version is None:
-        raise ValidationError(_("There is no earlier version of this to go back to."))
-    obj = version.instance
-    obj._state.adding = not model._default_manager.filter(pk=pk).exists()
-    _check(obj)
-    obj._history_user = user
-    obj._change_reason = reason
-    obj.save()
-    if version._history_m2m_fields:
-        values = _m2m_values(type(version), [version])[version.history_id]
-        with one_history_record(obj):
-            for name, ids in values.items():
-                getattr(obj, name).set(ids)
-    return obj
+        row = {"model": label, "action": "delete", "pk": pk}
+    elif record.history_type == "-":
+        values = {f.name: f.value_from_object(record) for f in record.tracked_fields if f.editable}
+        row = {"model": label, "action": "add", "fields": values}
+    else:
+        row = {"model": label, "action": "change", "pk": pk, "fields": fields}
+    apply_edit(service, user=user, rows=[row], author=user, reason=reason)
+    return model._default_manager.filter(pk=pk).first()

@@ -127,18 +127,26 @@ def test_the_pending_change_shows_in_the_history_until_it_is_reviewed(provider_c
     assert "<del>07919393311</del></td><td><ins>07919 000 222</ins>" in body
 
 
-def test_areas_pathways_citations_and_assessments_keep_history_with_simple_history_revert(director_client):
+def test_areas_pathways_citations_and_assessments_keep_history_with_one_undo(director_client):
+    """Every tracked model's history page undoes a change with the same undo as the service's (no revert form)."""
     area = Area.objects.get(slug="bridgend")
     area.note = "First note"
     area.save()
     area.note = "Second note"
     area.save()
-    first = area.history.order_by("history_date")[1]
+    first, second = area.history.order_by("history_date", "history_id")[1:3]
     page = director_client.get(reverse("admin:regions_area_history", args=[area.pk]))
-    assert "First note" in page.content.decode() and "Second note" in page.content.decode()
+    body = page.content.decode()
+    assert "First note" in body and "Second note" in body
+    undo_url = reverse("editorial:undo-change", args=["regions", "area", second.history_id])
+    assert f'action="{undo_url}"' in body
     revert_url = reverse("admin:regions_area_simple_history", args=[area.pk, first.history_id])
     data = change_form_data(director_client.get(revert_url))
-    assert director_client.post(revert_url, data).status_code == 302
+    assert director_client.post(revert_url, data).status_code == 405
+    assert Area.objects.get(pk=area.pk).note == "Second note"
+    response = director_client.post(undo_url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:regions_area_history", args=[area.pk])
     assert Area.objects.get(pk=area.pk).note == "First note"
     for model in ["referrals.referralpathway", "referrals.servicepathway", "directory.citation"]:
         from django.apps import apps
