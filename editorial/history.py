@@ -25,6 +25,7 @@ BASELINE_REASON = "Version before the first recorded edit"
 SERVICE_ROWS = [
     ("directory.contact", "service"),
     ("directory.citation", "service"),
+    ("directory.servicefocus", "service"),
     ("directory.statusevent", "service"),
     ("directory.availabilitynote", "service"),
     ("directory.servicelink", "from_service"),

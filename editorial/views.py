@@ -176,6 +176,8 @@ def undo_change(request, app_label, model_name, history_id):
     service_id = history.service_of(record)
     service = Service.objects.filter(pk=service_id).first() if service_id else None
     model = record.instance_type
+    if (service_id is not None and service is None) or (service_id is None and not admin.site.is_registered(model)):
+        raise Http404  # its service is gone, or it has no admin page of its own to undo it from
     allowed = (
         not needs_review(request.user)
         and request.user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")

@@ -167,3 +167,28 @@ def test_unknown_history_records_are_404(director_client):
 def test_undo_needs_a_post(director_client, client, directory_admin):
     client_for(client, directory_admin)
     assert client.get(reverse("editorial:undo-change", args=["directory", "service", 1])).status_code == 405
+
+
+def test_undo_of_a_focus_row_goes_back_through_its_services_page(director_client):
+    from directory.models import ServiceFocus
+
+    focus = ServiceFocus.objects.filter(service__slug="cara-gwent").first()
+    applies = focus.applies
+    focus.applies = not applies
+    focus.save()
+    change = focus.history.order_by("-history_date", "-history_id").first()
+    response = director_client.post(
+        reverse("editorial:undo-change", args=["directory", "servicefocus", change.history_id])
+    )
+    assert response["Location"] == reverse("admin:directory_service_history", args=[focus.service_id])
+    assert ServiceFocus.objects.get(pk=focus.pk).applies is applies
+
+
+def test_undo_of_a_row_with_no_admin_page_of_its_own_is_404(director_client):
+    from directory.models import AssessmentItem
+
+    item = AssessmentItem.objects.first()
+    item.save()
+    change = item.history.order_by("-history_date", "-history_id").first()
+    url = reverse("editorial:undo-change", args=["directory", "assessmentitem", change.history_id])
+    assert director_client.post(url).status_code == 404

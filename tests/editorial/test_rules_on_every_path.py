@@ -12,11 +12,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import Citation, Contact, Service
+from directory.models import Citation, Contact, ReferralPathway, Service, ServicePathway
 from editorial.history import undo_change
 from editorial.models import PendingChange, ReviewState
 from editorial.review import approve_change
-from referrals.models import ReferralPathway, ServicePathway
 from regions.models import Area
 from tests import factories
 
