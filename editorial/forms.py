@@ -10,7 +10,6 @@ from directory.models import LAST_CITATION_MESSAGE, Contact, Organisation, Servi
 from directory.validators import validate_web_address
 
 from .models import ProblemReport, ProblemTopic, ReviewState
-from .services import marac_only_with_self_referral
 
 MARAC_MESSAGE = _(
     "A service referred only through MARAC cannot also take self-referrals: remove the self-referral route "
@@ -90,6 +89,14 @@ class RejectForm(forms.Form):
 # --------------------------------------------------------------------------
 # Admin forms
 # --------------------------------------------------------------------------
+
+
+def marac_only_with_self_referral(pathways):
+    """Whether routes claim self-referral although every other route runs only through MARAC."""
+    pathways = list(pathways)
+    self_routes = [p for p in pathways if "self" in (p.referrers or [])]
+    others = [p for p in pathways if "self" not in (p.referrers or [])]
+    return bool(self_routes) and bool(others) and all(p.requires_marac for p in others)
 
 
 class ServiceAdminForm(forms.ModelForm):

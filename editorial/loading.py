@@ -28,7 +28,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from simple_history.utils import get_history_manager_for_model
 
-from .services import display_value, is_tracked, one_history_record
+from .history import is_tracked, one_history_record
+from .values import display_value
 
 LOAD_REASON = "Loaded from fixtures"
 

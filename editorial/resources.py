@@ -11,7 +11,7 @@ from directory import csv_safe
 from directory.models import Organisation, Programme, RiskLevel, Service
 from regions.models import Area
 
-from .services import one_history_record
+from .history import one_history_record
 
 SEPARATOR = "|"
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from directory.models import Service, evidence_horizon, stale_months
 
-from . import services
+from . import freshness, history, reports, review
 from .forms import ProblemReportForm, RejectForm, ReviewStateForm, StaleEvidenceForm
 from .models import PendingChange
 from .network import client_address
@@ -29,7 +29,7 @@ def report_problem(request, slug):
     service = get_object_or_404(Service.objects.select_related("organisation"), slug=slug)
     context = {"service": service}
     if request.method == "POST":
-        if not services.take_report_allowance(source=client_address(request)):
+        if not reports.take_report_allowance(source=client_address(request)):
             return render(request, "editorial/report_rate_limited.html", context, status=429)
         form = ProblemReportForm(request.POST)
         if form.is_valid():
@@ -88,12 +88,12 @@ def review_detail(request, pk):
             raise PermissionDenied
         try:
             if "approve" in request.POST:
-                service = services.approve_change(change, reviewer=request.user, take=request.POST.getlist("take"))
+                service = review.approve_change(change, reviewer=request.user, take=request.POST.getlist("take"))
                 messages.success(request, _("Approved. The public page now shows the change to %s.") % service)
                 return redirect("editorial:review-list")
             reject_form = RejectForm(request.POST)
             if reject_form.is_valid():
-                services.reject_change(change, reviewer=request.user, reason=reject_form.cleaned_data["reason"])
+                review.reject_change(change, reviewer=request.user, reason=reject_form.cleaned_data["reason"])
                 messages.success(request, _("Rejected. The entry stays as it was."))
                 return redirect("editorial:review-list")
         except ValidationError as error:
@@ -101,7 +101,7 @@ def review_detail(request, pk):
     context = _admin_context(
         request,
         change=change,
-        rows=services.review_rows(change),
+        rows=review.review_rows(change),
         taken=request.POST.getlist("take"),
         can_review=can_review,
         reject_form=reject_form,
@@ -117,17 +117,17 @@ def dashboard(request):
     _require(request, "directory.view_service")
     visible = scope_for(request.user).filter(Service.objects.all(), "organisation")
     today = timezone.localdate()
-    summary = services.freshness_summary(visible, today=today)
-    pending_count, open_reports = services.queue_counts(request.user)
+    summary = freshness.freshness_summary(visible, today=today)
+    pending_count, open_reports = reports.queue_counts(request.user)
     context = _admin_context(
         request,
         summary=summary,
-        stale=services.stale_claims(visible.referable(), today=today),
+        stale=freshness.stale_claims(visible.referable(), today=today),
         stale_months=stale_months(),
         horizon=evidence_horizon(),
         today=today,
         can_change=request.user.has_perm("directory.change_service"),
-        actions=services.StaleAction,
+        actions=freshness.StaleAction,
         pending_count=pending_count,
         open_reports=open_reports,
         title=_("Directory health"),
@@ -147,7 +147,7 @@ def stale_evidence(request, pk):
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
         return redirect(reverse("editorial:dashboard") + "#stale-claims")
     try:
-        outcome, _obj = services.record_evidence(
+        outcome, _obj = freshness.record_evidence(
             service,
             action=form.cleaned_data["action"],
             user=request.user,
@@ -170,12 +170,14 @@ def stale_evidence(request, pk):
 @require_POST
 def undo_change(request, app_label, model_name, history_id):
     """Undo one recorded change to a service or a row on its page."""
-    record = services.history_record(app_label, model_name, history_id)
+    record = history.history_record(app_label, model_name, history_id)
     if record is None:
         raise Http404
-    service_id = services.service_of(record)
+    service_id = history.service_of(record)
     service = Service.objects.filter(pk=service_id).first() if service_id else None
     model = record.instance_type
+    if (service_id is not None and service is None) or (service_id is None and not admin.site.is_registered(model)):
+        raise Http404  # its service is gone, or it has no admin page of its own to undo it from
     allowed = (
         not needs_review(request.user)
         and request.user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
@@ -184,7 +186,7 @@ def undo_change(request, app_label, model_name, history_id):
     if not allowed:
         raise PermissionDenied
     try:
-        services.undo_change(record, user=request.user)
+        history.undo_change(record, user=request.user)
         messages.success(request, _("Undone. The history records the undo as a change of its own."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -5,7 +5,7 @@ anything the directory requires and the feed does not give (a name, a tier, a
 status it can map) is an error, and one error stops the whole import.
 ``apply_plan`` saves the pending changes (and any organisation the feed names
 that the directory lacks) in one transaction. A directory admin approves each
-change in the review queue (``editorial.services.approve_change``).
+change in the review queue (``editorial.review.approve_change``).
 """
 
 import json
@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from directory.models import ContactKind, Document, Organisation, Service, Status, Tier
 from editorial.models import PendingChange
-from editorial.services import as_stored
+from editorial.values import as_stored
 from regions.models import Area
 
 from . import oruk, schemas, taxonomies

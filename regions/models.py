@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .natural_keys import NaturalKeyManager
+
 
 class AreaKind(models.TextChoices):
     COUNTRY = "country", _("Country")
@@ -37,11 +39,6 @@ class AreaQuerySet(models.QuerySet):
                 AreaKind.VAWDASV_REGION,
             ]
         )
-
-
-class AreaManager(models.Manager.from_queryset(AreaQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class AreaGraph:
@@ -165,7 +162,7 @@ class Area(models.Model):
     )
 
     history = HistoricalRecords(m2m_fields=[within])
-    objects = AreaManager()
+    objects = NaturalKeyManager.from_queryset(AreaQuerySet)()
 
     class Meta:
         verbose_name = _("area")

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
-from editorial import services
+from editorial import reports
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
 
@@ -49,7 +49,7 @@ def test_without_redis_url_each_process_has_its_own_memory_cache():
 
 
 def test_the_report_limit_counts_in_the_default_cache():
-    assert services.cache is cache
+    assert reports.cache is cache
 
 
 def redis_or_skip():
@@ -74,9 +74,9 @@ def test_the_report_limit_counts_in_redis_without_the_address():
     }
     try:
         with override_settings(CACHES=redis_cache, EDITORIAL_REPORT_LIMIT=3):
-            allowed = [services.take_report_allowance(source="203.0.113.9") for _ in range(5)]
+            allowed = [reports.take_report_allowance(source="203.0.113.9") for _ in range(5)]
             assert allowed == [True, True, True, False, False]
-            assert services.take_report_allowance(source="203.0.113.10") is True
+            assert reports.take_report_allowance(source="203.0.113.10") is True
             keys = {key.decode(): int(client.get(key)) for key in client.scan_iter(f"{prefix}:*")}
             assert sorted(keys.values()) == [1, 5]
             assert all("203.0.113" not in key for key in keys)

@@ -6,22 +6,20 @@ The models live in one module per job; every name is re-exported here, so
 
 # First, whatever imports a submodule: the service QuerySet's methods use models that import
 # service.py, which imports the QuerySet; queries.py imports those models last, once it is defined.
-from .queries import ServiceManager, ServiceQuerySet  # noqa: F401
+from .queries import ServiceQuerySet  # noqa: F401
 
 # isort: split
 from .assessments import (  # noqa: F401
     AssessmentItem,
-    AssessmentItemManager,
     ChecklistType,
     Rating,
     StandardsAssessment,
-    StandardsAssessmentManager,
     StandardsAssessmentQuerySet,
     StatedGap,
 )
-from .citations import LAST_CITATION_MESSAGE, Citation, CitationManager, ServiceFocus, ServiceFocusManager  # noqa: F401
-from .contacts import Contact, ContactKind, ContactManager  # noqa: F401
-from .documents import MAX_QUOTE_WORDS, Document, DocumentManager, Sourced, shown_to_its_precision  # noqa: F401
+from .citations import LAST_CITATION_MESSAGE, Citation, ServiceFocus  # noqa: F401
+from .contacts import Contact, ContactKind  # noqa: F401
+from .documents import MAX_QUOTE_WORDS, Document, Sourced, shown_to_its_precision  # noqa: F401
 from .evidence import (  # noqa: F401
     EVIDENCE_FLOOR,
     EVIDENCE_SOURCE_SEPARATOR,
@@ -35,18 +33,16 @@ from .evidence import (  # noqa: F401
     within_period,
 )
 from .glossary import GlossaryTerm  # noqa: F401
-from .links import Disagreement, DisagreementManager, LinkKind, ServiceLink, ServiceLinkManager  # noqa: F401
-from .organisations import Organisation, OrganisationManager, OrganisationQuerySet, Programme, SlugManager  # noqa: F401
+from .links import Disagreement, LinkKind, ServiceLink  # noqa: F401
+from .organisations import Organisation, OrganisationQuerySet, Programme  # noqa: F401
 from .routes import (  # noqa: F401
     ReferralPathway,
     ReferralRequirement,
-    ReferralRequirementManager,
     Referrer,
     ServicePathway,
-    ServicePathwayManager,
 )
 from .service import SearchDocumentField, Service  # noqa: F401
-from .status import Availability, AvailabilityNote, AvailabilityNoteManager, StatusEvent, StatusEventManager  # noqa: F401
+from .status import Availability, AvailabilityNote, StatusEvent  # noqa: F401
 from .versions import DataVersion  # noqa: F401
 from .vocabulary import (  # noqa: F401
     AreaExtent,
@@ -60,7 +56,6 @@ from .vocabulary import (  # noqa: F401
     JusticeRequirement,
     Relationship,
     RiskLevel,
-    RiskLevelManager,
     Scope,
     Status,
     Tier,

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from regions.models import Area
+from regions.natural_keys import NaturalKeyManager
 
 from .documents import Sourced
-from .organisations import SlugManager
 from .service import Service
 from .vocabulary import RiskLevel, Tier
 
@@ -33,11 +33,6 @@ class StandardsAssessmentQuerySet(models.QuerySet):
         )
 
 
-class StandardsAssessmentManager(models.Manager.from_queryset(StandardsAssessmentQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
 class StandardsAssessment(Sourced):
     """A service rated against the Welsh Government VAWDASV Perpetrator Service Standards."""
 
@@ -51,7 +46,7 @@ class StandardsAssessment(Sourced):
     summary = models.TextField(_("summary"), blank=True)
 
     history = HistoricalRecords()
-    objects = StandardsAssessmentManager()
+    objects = NaturalKeyManager.from_queryset(StandardsAssessmentQuerySet)()
 
     class Meta:
         verbose_name = _("standards assessment")
@@ -67,11 +62,6 @@ class StandardsAssessment(Sourced):
     natural_key.dependencies = ["directory.service", "directory.document"]
 
 
-class AssessmentItemManager(models.Manager):
-    def get_by_natural_key(self, assessment_slug, number):
-        return self.get(assessment__slug=assessment_slug, number=number)
-
-
 class AssessmentItem(models.Model):
     assessment = models.ForeignKey(
         StandardsAssessment, on_delete=models.CASCADE, related_name="items", verbose_name=_("assessment")
@@ -85,7 +75,8 @@ class AssessmentItem(models.Model):
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices)
 
     history = HistoricalRecords()
-    objects = AssessmentItemManager()
+    natural_key_fields = ("assessment__slug", "number")
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("assessment item")
@@ -125,7 +116,7 @@ class StatedGap(Sourced):
     )
 
     history = HistoricalRecords()
-    objects = SlugManager()
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("stated gap")

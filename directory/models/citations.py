@@ -7,15 +7,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regions.natural_keys import NaturalKeyManager
+
 from .documents import Sourced
 from .service import Service
 from .vocabulary import Audience, FocusKind, Harm
-
-
-class CitationManager(models.Manager):
-    def get_by_natural_key(self, service_slug, document_slug, quote):
-        return self.get(service__slug=service_slug, document__slug=document_slug, quote=quote)
-
 
 LAST_CITATION_MESSAGE = _("Keep at least one citation: every service must cite a source")
 
@@ -30,7 +26,8 @@ class Citation(Sourced):
     )
 
     history = HistoricalRecords()
-    objects = CitationManager()
+    natural_key_fields = ("service__slug", "document__slug", "quote")
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("citation")
@@ -62,11 +59,6 @@ class Citation(Sourced):
     natural_key.dependencies = ["directory.service", "directory.document"]
 
 
-class ServiceFocusManager(models.Manager):
-    def get_by_natural_key(self, service_slug, kind, value):
-        return self.get(service__slug=service_slug, kind=kind, value=value)
-
-
 class ServiceFocus(Sourced):
     """One cited statement of who a service is for, or of a harm it does or does not address.
 
@@ -87,7 +79,8 @@ class ServiceFocus(Sourced):
     )
 
     history = HistoricalRecords()
-    objects = ServiceFocusManager()
+    natural_key_fields = ("service__slug", "kind", "value")
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("who it is for, harm addressed")

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regions.natural_keys import NaturalKeyManager
+
 from .service import Service
 
 
@@ -15,11 +17,6 @@ class ContactKind(models.TextChoices):
     ADDRESS = "address", _("Address")
 
 
-class ContactManager(models.Manager):
-    def get_by_natural_key(self, service_slug, kind, value):
-        return self.get(service__slug=service_slug, kind=kind, value=value)
-
-
 class Contact(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("service"))
     kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
@@ -27,7 +24,8 @@ class Contact(models.Model):
     label = models.CharField(_("label"), max_length=200, blank=True, help_text=_("e.g. 'Referrals', 'Cardiff office'."))
 
     history = HistoricalRecords()
-    objects = ContactManager()
+    natural_key_fields = ("service__slug", "kind", "value")
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("contact")

@@ -5,17 +5,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regions.natural_keys import NaturalKeyManager
+
 MAX_QUOTE_WORDS = 25
 
 
 # --------------------------------------------------------------------------
 # Sources
 # --------------------------------------------------------------------------
-
-
-class DocumentManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class Document(models.Model):
@@ -57,7 +54,7 @@ class Document(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = DocumentManager()
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("source document")

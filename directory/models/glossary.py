@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regions.natural_keys import NaturalKeyManager
+
 from .documents import Sourced
-from .organisations import SlugManager
 
 # --------------------------------------------------------------------------
 # Knowledge beside the services
@@ -29,7 +30,7 @@ class GlossaryTerm(Sourced):
     )
 
     history = HistoricalRecords()
-    objects = SlugManager()
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("glossary term")

@@ -5,13 +5,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regions.natural_keys import NaturalKeyManager
+
 from .citations import Citation
 from .service import Service
-
-
-class DisagreementManager(models.Manager):
-    def get_by_natural_key(self, service_slug, topic):
-        return self.get(service__slug=service_slug, topic=topic)
 
 
 class Disagreement(models.Model):
@@ -36,7 +33,8 @@ class Disagreement(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = DisagreementManager()
+    natural_key_fields = ("service__slug", "topic")
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("disagreement between documents")
@@ -69,11 +67,6 @@ class LinkKind(models.TextChoices):
     REPLACED_BY = "replaced_by", _("Replaced by")
 
 
-class ServiceLinkManager(models.Manager):
-    def get_by_natural_key(self, from_slug, to_slug, kind):
-        return self.get(from_service__slug=from_slug, to_service__slug=to_slug, kind=kind)
-
-
 class ServiceLink(models.Model):
     from_service = models.ForeignKey(
         Service, on_delete=models.CASCADE, related_name="links_out", verbose_name=_("from service")
@@ -85,7 +78,8 @@ class ServiceLink(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     history = HistoricalRecords()
-    objects = ServiceLinkManager()
+    natural_key_fields = ("from_service__slug", "to_service__slug", "kind")
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("link between services")

@@ -5,14 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regions.natural_keys import NaturalKeyManager
+
 # --------------------------------------------------------------------------
 # Providers and programmes
 # --------------------------------------------------------------------------
-
-
-class SlugManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -25,10 +22,6 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(services__isnull=False).distinct()
 
 
-class OrganisationManager(SlugManager.from_queryset(OrganisationQuerySet)):
-    pass
-
-
 class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -38,7 +31,7 @@ class Organisation(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = OrganisationManager()
+    objects = NaturalKeyManager.from_queryset(OrganisationQuerySet)()
 
     class Meta:
         verbose_name = _("organisation")
@@ -64,7 +57,7 @@ class Programme(models.Model):
     accreditation = models.TextField(_("accreditation"), blank=True)
 
     history = HistoricalRecords()
-    objects = SlugManager()
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("programme")

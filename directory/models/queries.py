@@ -304,11 +304,6 @@ class ServiceQuerySet(models.QuerySet):
         )
 
 
-class ServiceManager(models.Manager.from_queryset(ServiceQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
 # Used only inside methods, imported last: these modules import this one.
 from .citations import ServiceFocus  # noqa: E402
 from .links import Disagreement  # noqa: E402

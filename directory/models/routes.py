@@ -8,7 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .organisations import SlugManager
+from regions.natural_keys import NaturalKeyManager
+
 from .service import Service
 from .vocabulary import JusticeRequirement
 
@@ -51,7 +52,7 @@ class ReferralPathway(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = SlugManager()
+    objects = NaturalKeyManager()
 
     class Meta:
         app_label = "referrals"
@@ -81,11 +82,6 @@ class ReferralPathway(models.Model):
         return [labels[value] for value in self.referrers if value in labels]
 
 
-class ServicePathwayManager(models.Manager):
-    def get_by_natural_key(self, service_slug, pathway_slug):
-        return self.get(service__slug=service_slug, pathway__slug=pathway_slug)
-
-
 class ServicePathway(models.Model):
     """One route into one service, with what the documents say of it."""
 
@@ -101,7 +97,8 @@ class ServicePathway(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = ServicePathwayManager()
+    natural_key_fields = ("service__slug", "pathway__slug")
+    objects = NaturalKeyManager()
 
     class Meta:
         app_label = "referrals"
@@ -125,11 +122,6 @@ class ServicePathway(models.Model):
     natural_key.dependencies = ["directory.service", "referrals.referralpathway"]
 
 
-class ReferralRequirementManager(models.Manager):
-    def get_by_natural_key(self, service_slug, position):
-        return self.get(service__slug=service_slug, position=position)
-
-
 class ReferralRequirement(models.Model):
     """One thing a referrer must gather or have in place before referring."""
 
@@ -151,7 +143,8 @@ class ReferralRequirement(models.Model):
     source_section = models.CharField(_("document section"), max_length=200, blank=True)
 
     history = HistoricalRecords()
-    objects = ReferralRequirementManager()
+    natural_key_fields = ("service__slug", "position")
+    objects = NaturalKeyManager()
 
     class Meta:
         app_label = "referrals"

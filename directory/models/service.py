@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from regions.models import Area
+from regions.natural_keys import NaturalKeyManager
 
 from .documents import shown_to_its_precision
 from .evidence import Claim
 from .organisations import Organisation, Programme
-from .queries import ServiceManager
+from .queries import ServiceQuerySet
 from .vocabulary import (
     AreaExtent,
     Attendance,
@@ -208,7 +209,7 @@ class Service(models.Model):
     search_document = SearchDocumentField(_("search document"), null=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[risk_levels, areas])
-    objects = ServiceManager()
+    objects = NaturalKeyManager.from_queryset(ServiceQuerySet)()
 
     class Meta:
         verbose_name = _("service")

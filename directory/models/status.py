@@ -10,15 +10,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regions.natural_keys import NaturalKeyManager
+
 from .documents import Document, Sourced
 from .evidence import EditorRole, Precision, shown_with_precision
 from .service import Service
 from .vocabulary import Status
-
-
-class StatusEventManager(models.Manager):
-    def get_by_natural_key(self, service_slug, status, document_slug):
-        return self.get(service__slug=service_slug, status=status, document__slug=document_slug)
 
 
 class StatusEvent(Sourced):
@@ -96,7 +93,8 @@ class StatusEvent(Sourced):
     stated_on = models.DateField(_("stated on"), null=True, blank=True, help_text=_("When the editor stated it."))
 
     history = HistoricalRecords()
-    objects = StatusEventManager()
+    natural_key_fields = ("service__slug", "status", "document__slug")
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("status event")
@@ -198,11 +196,6 @@ class Availability(models.TextChoices):
     PAUSED = "paused", _("Referrals paused")
 
 
-class AvailabilityNoteManager(models.Manager):
-    def get_by_natural_key(self, service_slug, said_on):
-        return self.get(service__slug=service_slug, said_on=said_on)
-
-
 class AvailabilityNote(Sourced):
     """Whether a service was taking referrals, as said on a date."""
 
@@ -214,7 +207,8 @@ class AvailabilityNote(Sourced):
     said_on = models.DateField(_("said on"))
 
     history = HistoricalRecords()
-    objects = AvailabilityNoteManager()
+    natural_key_fields = ("service__slug", "said_on")
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("referral availability")

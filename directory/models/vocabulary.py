@@ -5,14 +5,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regions.natural_keys import NaturalKeyManager
+
 # --------------------------------------------------------------------------
 # Vocabulary
 # --------------------------------------------------------------------------
-
-
-class RiskLevelManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class RiskLevel(models.Model):
@@ -24,7 +21,7 @@ class RiskLevel(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     history = HistoricalRecords()
-    objects = RiskLevelManager()
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("risk level")

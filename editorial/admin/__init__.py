@@ -7,6 +7,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from directory.models import Organisation, Service
-from editorial import services
+from editorial import freshness, history, reports, review
 from editorial.models import EditorProfile, PendingChange, ProblemReport
 from editorial.roles import needs_review, scope_for
 
@@ -123,30 +124,40 @@ class ChoiceLabelsContextHelper(HistoricalRecordContextHelper):
 
 
 class GuardedHistoryAdmin:
-    """simple-history's "revert to this version" form, refused to anyone who may not change the row directly.
+    """History pages with one way back: "Undo this change" (``editorial:undo-change``), never simple-history's revert.
 
-    (Its POST saves the old version for anyone who may *view* the history.)
-    One save is one history record, many-to-many changes included.
+    simple-history's "revert to this version" form would save an old version around the rules a direct edit
+    passes (and its POST was open to anyone who may view the history), so it is off: a version can be looked
+    at, not saved. One save is one history record, many-to-many changes included.
     """
+
+    object_history_list_template = "editorial/admin/object_history_list.html"
 
     def save_related(self, request, form, formsets, change):
         if not hasattr(form.instance, "history") or form.instance.pk is None:
             return super().save_related(request, form, formsets, change)
-        with services.one_history_record(form.instance):
+        with history.one_history_record(form.instance):
             super().save_related(request, form, formsets, change)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ChoiceLabelsContextHelper(self.model, historical_record)
 
     def revert_disabled(self, request, obj=None):
-        return needs_review(request.user) or super().revert_disabled(request, obj)
+        return True
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            obj = self.get_object(request, object_id)
-            if obj is None or self.revert_disabled(request, obj) or not self.has_change_permission(request, obj):
-                raise PermissionDenied
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {
+            "can_undo": obj is not None and not needs_review(request.user) and self.has_change_permission(request, obj),
+            "baseline_reason": history.BASELINE_REASON,
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, extra_context)
 
 
 class ReviewedChangesAdmin:
@@ -159,7 +170,7 @@ class ReviewedChangesAdmin:
 
     def save_related(self, request, form, formsets, change):
         if needs_review(request.user):
-            request.editorial_proposal = services.propose_change(form=form, formsets=formsets, user=request.user)
+            request.editorial_proposal = review.propose_change(form=form, formsets=formsets, user=request.user)
             return
         super().save_related(request, form, formsets, change)
 
@@ -208,7 +219,7 @@ class ReviewedChangesAdmin:
         obj = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if obj is not None:
-            extra_context["timeline"] = services.service_timeline(obj)
+            extra_context["timeline"] = history.service_timeline(obj)
             extra_context["pending_changes"] = list(
                 PendingChange.objects.visible_to(request.user).filter(service=obj).pending().for_queue()
             )
@@ -226,9 +237,9 @@ class NeedsReviewFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "needs_review":
-            return services.needing_review(queryset, today=today)
+            return freshness.needing_review(queryset, today=today)
         if self.value() == "up_to_date":
-            return services.verified_recently(queryset, today=today)
+            return freshness.verified_recently(queryset, today=today)
         return queryset
 
 
@@ -259,7 +270,7 @@ class ProblemReportAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
 
     @admin.action(description=_("Mark selected reports done"), permissions=["change"])
     def mark_done(self, request, queryset):
-        count = services.mark_reports_done(queryset, user=request.user)
+        count = reports.mark_reports_done(queryset, user=request.user)
         self.message_user(request, _("Marked %(count)d reports done.") % {"count": count}, messages.SUCCESS)
 
 

@@ -26,7 +26,7 @@ from directory.models import (
     StatedGap,
     StatusEvent,
 )
-from editorial import services as editorial
+from editorial import freshness
 from editorial.admin import (
     GuardedHistoryAdmin,
     NeedsReviewFilter,
@@ -239,13 +239,13 @@ class ServiceAdmin(
 
     @admin.display(description=_("needs review"), boolean=True)
     def review_due(self, obj):
-        return editorial.freshness_of(obj, today=timezone.localdate()).needs_review
+        return freshness.freshness_of(obj, today=timezone.localdate()).needs_review
 
     @admin.action(description=_("Mark selected services verified today"), permissions=["change"])
     def mark_verified(self, request, queryset):
         if needs_review(request.user):
             # A provider editor's "verified" is a claim about their own entries: it waits for review like any change.
-            count = editorial.propose_verified(queryset, user=request.user, on=timezone.localdate())
+            count = freshness.propose_verified(queryset, user=request.user, on=timezone.localdate())
             self.message_user(
                 request,
                 _("Sent %(count)d services for review as verified today. They show as verified once approved.")
@@ -253,7 +253,7 @@ class ServiceAdmin(
                 messages.SUCCESS,
             )
             return
-        count = editorial.mark_verified(queryset, user=request.user, on=timezone.localdate())
+        count = freshness.mark_verified(queryset, user=request.user, on=timezone.localdate())
         self.message_user(request, _("Marked %(count)d services verified today.") % {"count": count}, messages.SUCCESS)
 
 

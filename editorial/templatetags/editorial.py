@@ -2,7 +2,7 @@ from django import template
 from django.utils import timezone
 
 from directory.models import Service
-from editorial import services
+from editorial import freshness, reports
 from editorial.roles import scope_for
 
 register = template.Library()
@@ -11,7 +11,7 @@ register = template.Library()
 @register.simple_tag
 def service_freshness(service):
     """When the entry was last checked, and whether it is due for review."""
-    return services.freshness_of(service, today=timezone.localdate())
+    return freshness.freshness_of(service, today=timezone.localdate())
 
 
 @register.simple_tag(takes_context=True)
@@ -19,9 +19,9 @@ def editorial_summary(context):
     """Counts for the admin index: what waits for review, what the public reported, what needs checking."""
     user = context["request"].user
     visible = scope_for(user).filter(Service.objects.all(), "organisation")
-    pending, open_reports = services.queue_counts(user)
+    pending, open_reports = reports.queue_counts(user)
     return {
         "pending": pending,
         "open_reports": open_reports,
-        "needs_review": services.needing_review(visible, today=timezone.localdate()).count(),
+        "needs_review": freshness.needing_review(visible, today=timezone.localdate()).count(),
     }

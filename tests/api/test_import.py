@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from directory.models import Organisation, Service
+from directory.models import Document, Organisation, Service
 from editorial.models import PendingChange, ReviewState
-from editorial.services import approve_change
+from editorial.review import approve_change
 from tests.api.conftest import REFERENCE
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +41,32 @@ def test_the_reference_examples_become_pending_changes_only(example):
     assert not Service.objects.filter(name="Community Counselling").exists()
 
 
-def test_approving_an_imported_change_makes_it_live_with_history(admin_user):
+def complete_example(tmp_path):
+    """The reference example with what every service here needs: an area it covers and a cited source."""
+    item = json.loads((EXAMPLES / "service_full.json").read_text())
+    item["service_areas"] = [{**item["service_areas"][0], "name": "Cardiff", "extent": "", "uri": ""}]
+    item["citations"] = [{"document_id": Document.objects.order_by("slug").first().slug, "section": "1", "quote": "Q"}]
+    path = tmp_path / "service_full.json"
+    path.write_text(json.dumps(item))
+    return str(path)
+
+
+def test_approving_an_imported_service_without_area_or_citation_is_refused(admin_user):
+    """Approval replays the import through the service's admin form and formsets: their rules apply."""
     call_command("import_oruk", str(EXAMPLES / "service_full.json"), "--tier", "early_intervention", "--apply")
+    services = Service.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        approve_change(PendingChange.objects.get(), reviewer=admin_user)
+    assert refused.value.messages == [
+        "Areas covered: Choose at least one area the service covers",
+        "Citation: Keep at least one citation: every service must cite a source",
+    ]
+    assert Service.objects.count() == services
+    assert PendingChange.objects.get().state == ReviewState.PENDING
+
+
+def test_approving_an_imported_change_makes_it_live_with_history(admin_user, tmp_path):
+    call_command("import_oruk", complete_example(tmp_path), "--tier", "early_intervention", "--apply")
     service = approve_change(PendingChange.objects.get(), reviewer=admin_user)
     assert service.name == "Community Counselling"
     assert service.status == "active" and service.tier == "early_intervention"
@@ -155,8 +179,10 @@ def test_an_imported_change_never_overwrites_a_later_edit(client, tmp_path, admi
     assert service.description == "Corrected by an admin after the import."
 
 
-def test_an_organisation_the_import_creates_has_no_public_page_until_its_service_is_approved(client, admin_user):
-    call_command("import_oruk", str(EXAMPLES / "service_full.json"), "--tier", "early_intervention", "--apply")
+def test_an_organisation_the_import_creates_has_no_public_page_until_its_service_is_approved(
+    client, admin_user, tmp_path
+):
+    call_command("import_oruk", complete_example(tmp_path), "--tier", "early_intervention", "--apply")
     organisation = Organisation.objects.get(name="Example Organization Inc.")
     assert client.get(f"/organisations/{organisation.slug}/").status_code == 404
     approve_change(PendingChange.objects.get(), reviewer=admin_user)

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from directory.models import Service
-from editorial import services
+from editorial import freshness
 from editorial.models import PendingChange
 
 from .conftest import log_in, screenshot
@@ -23,7 +23,7 @@ def test_a_reviewer_is_stopped_by_a_later_edit_and_can_apply_anyway(page):
     User.objects.create_superuser("admin", "admin@example.org", PASSWORD)
     provider = User.objects.create_user("provider", "provider@example.org", PASSWORD, is_staff=True)
     service = Service.objects.get(slug="they-matter-cumbria")
-    services.propose_verified(Service.objects.filter(pk=service.pk), user=provider, on=datetime.date(2026, 11, 30))
+    freshness.propose_verified(Service.objects.filter(pk=service.pk), user=provider, on=datetime.date(2026, 11, 30))
     Service.objects.filter(pk=service.pk).update(last_verified=datetime.date(2026, 11, 29))  # an admin checked it since
     change = PendingChange.objects.get()
 

@@ -10,22 +10,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import Document, EditorRole, Precision, Service, Status, StatusEvent
-from editorial import services
+from editorial import freshness, review
 
 pytestmark = pytest.mark.django_db
 
 
 def test_months_before_keeps_the_day_or_uses_the_months_last():
-    assert services.months_before(datetime.date(2026, 11, 23), 12) == datetime.date(2025, 11, 23)
-    assert services.months_before(datetime.date(2024, 3, 31), 1) == datetime.date(2024, 2, 29)
-    assert services.months_before(datetime.date(2026, 1, 15), 13) == datetime.date(2024, 12, 15)
+    assert freshness.months_before(datetime.date(2026, 11, 23), 12) == datetime.date(2025, 11, 23)
+    assert freshness.months_before(datetime.date(2024, 3, 31), 1) == datetime.date(2024, 2, 29)
+    assert freshness.months_before(datetime.date(2026, 1, 15), 13) == datetime.date(2024, 12, 15)
 
 
 def test_an_entry_needs_review_when_never_verified_or_verified_12_months_ago_or_more(today):
     never = Service(last_verified=None)
     exactly = Service(last_verified=datetime.date(2025, 11, 23))
     recent = Service(last_verified=datetime.date(2025, 11, 24))
-    assert [services.freshness_of(s, today=today).needs_review for s in (never, exactly, recent)] == [
+    assert [freshness.freshness_of(s, today=today).needs_review for s in (never, exactly, recent)] == [
         True,
         True,
         False,
@@ -34,14 +34,14 @@ def test_an_entry_needs_review_when_never_verified_or_verified_12_months_ago_or_
 
 @override_settings(EDITORIAL_REVIEW_AFTER_MONTHS=6)
 def test_the_review_period_is_a_setting(today):
-    assert services.freshness_of(Service(last_verified=datetime.date(2026, 5, 24)), today=today).needs_review is False
-    assert services.freshness_of(Service(last_verified=datetime.date(2026, 5, 23)), today=today).needs_review is True
+    assert freshness.freshness_of(Service(last_verified=datetime.date(2026, 5, 24)), today=today).needs_review is False
+    assert freshness.freshness_of(Service(last_verified=datetime.date(2026, 5, 23)), today=today).needs_review is True
 
 
 def test_needing_review_is_a_queryset_verb(today):
     Service.objects.filter(slug="cara-gwent").update(last_verified=datetime.date(2026, 1, 1))
     Service.objects.filter(slug="pipa").update(last_verified=datetime.date(2024, 1, 1))
-    due = set(services.needing_review(Service.objects.all(), today=today).values_list("slug", flat=True))
+    due = set(freshness.needing_review(Service.objects.all(), today=today).values_list("slug", flat=True))
     assert "cara-gwent" not in due
     assert {"pipa", "stopso"} <= due
     assert len(due) == Service.objects.count() - 1
@@ -204,7 +204,7 @@ def test_an_end_before_a_document_says_it_ran_is_refused(director_client, direct
         response.content.decode()
     )
     with pytest.raises(ValidationError):
-        services.record_evidence(
+        freshness.record_evidence(
             Service.objects.get(slug="cara-gwent"),  # started 20 November 2023
             action="ended",
             user=directory_admin,
@@ -260,7 +260,7 @@ def test_a_provider_editors_end_waits_in_the_review_queue_then_enters_the_timeli
     assert editor.post(url, {"action": "ended", "ended_on": "2025-01-31"}).status_code == 302
     assert not StatusEvent.objects.filter(service=own_service, document=None).exists()
     change = PendingChange.objects.get(service=own_service)
-    services.approve_change(change, reviewer=directory_admin)
+    review.approve_change(change, reviewer=directory_admin)
     event = StatusEvent.objects.get(service=own_service, document=None)
     assert (event.editor_role, event.stated_by, event.date) == (
         EditorRole.PROVIDER,

@@ -127,18 +127,26 @@ def test_the_pending_change_shows_in_the_history_until_it_is_reviewed(provider_c
     assert "<del>07919393311</del></td><td><ins>07919 000 222</ins>" in body
 
 
-def test_areas_pathways_citations_and_assessments_keep_history_with_simple_history_revert(director_client):
+def test_areas_pathways_citations_and_assessments_keep_history_with_one_undo(director_client):
+    """Every tracked model's history page undoes a change with the same undo as the service's (no revert form)."""
     area = Area.objects.get(slug="bridgend")
     area.note = "First note"
     area.save()
     area.note = "Second note"
     area.save()
-    first = area.history.order_by("history_date")[1]
+    first, second = area.history.order_by("history_date", "history_id")[1:3]
     page = director_client.get(reverse("admin:regions_area_history", args=[area.pk]))
-    assert "First note" in page.content.decode() and "Second note" in page.content.decode()
+    body = page.content.decode()
+    assert "First note" in body and "Second note" in body
+    undo_url = reverse("editorial:undo-change", args=["regions", "area", second.history_id])
+    assert f'action="{undo_url}"' in body
     revert_url = reverse("admin:regions_area_simple_history", args=[area.pk, first.history_id])
     data = change_form_data(director_client.get(revert_url))
-    assert director_client.post(revert_url, data).status_code == 302
+    assert director_client.post(revert_url, data).status_code == 405
+    assert Area.objects.get(pk=area.pk).note == "Second note"
+    response = director_client.post(undo_url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:regions_area_history", args=[area.pk])
     assert Area.objects.get(pk=area.pk).note == "First note"
     for model in ["referrals.referralpathway", "referrals.servicepathway", "directory.citation"]:
         from django.apps import apps
@@ -159,3 +167,28 @@ def test_unknown_history_records_are_404(director_client):
 def test_undo_needs_a_post(director_client, client, directory_admin):
     client_for(client, directory_admin)
     assert client.get(reverse("editorial:undo-change", args=["directory", "service", 1])).status_code == 405
+
+
+def test_undo_of_a_focus_row_goes_back_through_its_services_page(director_client):
+    from directory.models import ServiceFocus
+
+    focus = ServiceFocus.objects.filter(service__slug="cara-gwent").first()
+    applies = focus.applies
+    focus.applies = not applies
+    focus.save()
+    change = focus.history.order_by("-history_date", "-history_id").first()
+    response = director_client.post(
+        reverse("editorial:undo-change", args=["directory", "servicefocus", change.history_id])
+    )
+    assert response["Location"] == reverse("admin:directory_service_history", args=[focus.service_id])
+    assert ServiceFocus.objects.get(pk=focus.pk).applies is applies
+
+
+def test_undo_of_a_row_with_no_admin_page_of_its_own_is_404(director_client):
+    from directory.models import AssessmentItem
+
+    item = AssessmentItem.objects.first()
+    item.save()
+    change = item.history.order_by("-history_date", "-history_id").first()
+    url = reverse("editorial:undo-change", args=["directory", "assessmentitem", change.history_id])
+    assert director_client.post(url).status_code == 404

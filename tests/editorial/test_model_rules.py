@@ -155,7 +155,7 @@ def test_approving_a_providers_replacement_of_the_only_citation_works(provider_c
     """The same edit proposed by a provider editor: approval adds the new citation before removing the old."""
 
     from editorial.models import PendingChange
-    from editorial.services import approve_change
+    from editorial.review import approve_change
 
     own_service.citations.exclude(pk=own_service.citations.order_by("pk").first().pk).delete()
     assert replace_the_only_citation(provider_client, own_service).status_code == 302

@@ -147,7 +147,7 @@ def test_a_marac_only_service_cannot_also_claim_self_referral(director_client):
 
 
 def test_marac_with_another_professional_route_may_also_take_self_referrals():
-    from editorial.services import marac_only_with_self_referral
+    from editorial.forms import marac_only_with_self_referral
 
     marac, self_referral, any_agency = (
         ReferralPathway.objects.get(slug=slug) for slug in ["marac", "self-referral", "any-agency"]
