@@ -15,7 +15,8 @@ from django.db.models import Q
 from regions.models import Area, AreaGraph, AreaKind
 
 from . import csv_safe
-from .models import AreaExtent, FundingLongevity, JusticeRequirement, RiskLevel, Scope, Service, StatedGap, Status, Tier
+from .eligibility import Eligibility
+from .models import AreaExtent, FundingLongevity, RiskLevel, Scope, Service, StatedGap, Status, Tier
 
 # Tiers that work with people who cause harm directly: the risk-level columns
 # count these. Partner support and multi-agency panels appear in the tier
@@ -81,13 +82,8 @@ def is_operating_on(service, date, timeline=None):
 
 
 def is_criminal_justice_only(service):
-    """Open only to people with a conviction or caution (or court-mandated)."""
-    if service.tier == Tier.CRIMINAL_JUSTICE or service.attendance == "mandated":
-        return True
-    if service.justice_requirement in (JusticeRequirement.CONVICTION, JusticeRequirement.CONDITIONAL_CAUTION):
-        return True
-    routes = [link.pathway for link in service.pathways.all()]
-    return bool(routes) and all(route.justice_requirement not in ("", JusticeRequirement.NONE) for route in routes)
+    """Open only to people with a conviction or caution (or court-mandated): ``Eligibility.criminal_justice_only``."""
+    return Eligibility.of(service).criminal_justice_only
 
 
 # --------------------------------------------------------------------------
