@@ -351,6 +351,17 @@ class Organisation(models.Model):
     def get_absolute_url(self):
         return reverse("directory:organisation-detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        """The website is a web address (with or without its scheme), stored trimmed: admin, import and approval."""
+        from .validators import validate_web_address
+
+        self.website = (self.website or "").strip()
+        if self.website:
+            try:
+                validate_web_address(self.website)
+            except ValidationError as error:
+                raise ValidationError({"website": error.messages}) from error
+
     def natural_key(self):
         return (self.slug,)
 
