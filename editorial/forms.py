@@ -6,8 +6,7 @@ from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import LAST_CITATION_MESSAGE, Contact, Organisation, Service
-from referrals.models import ServicePathway
+from directory.models import LAST_CITATION_MESSAGE, Contact, Organisation, Service, ServicePathway
 
 from .models import ProblemReport, ProblemTopic, ReviewState
 

@@ -19,10 +19,9 @@ from django.db import transaction
 from django.utils.text import slugify
 from jsonschema import Draft202012Validator, FormatChecker
 
-from directory.models import ContactKind, Document, Organisation, Service, Status, Tier
+from directory.models import ContactKind, Document, Organisation, Service, ServicePathway, Status, Tier
 from editorial.models import PendingChange
 from editorial.services import as_stored
-from referrals.models import ServicePathway
 from regions.models import Area
 
 from . import oruk, schemas, taxonomies

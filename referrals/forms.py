@@ -7,10 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.eligibility import JUSTICE_DECISIONS, Answer, PersonGender, PersonRelationship
 from directory.filters import AreaChoiceField
-from directory.models import Harm, JusticeRequirement, RiskLevel
+from directory.models import Harm, JusticeRequirement, Referrer, RiskLevel
 from regions.models import Area
-
-from .models import Referrer
 
 # The answers are the matcher's vocabulary (directory/eligibility/case.py), read against the services' fields.
 YES_NO_UNKNOWN = Answer.choices

@@ -5,9 +5,9 @@ Each criterion: its three answers on the page (restricts, open, not stated: neve
 """
 
 import pytest
+from directory.coverage import is_criminal_justice_only
 from django.utils import translation
 
-from directory.coverage import is_criminal_justice_only
 from directory.eligibility import (
     CHECK,
     FITS,
@@ -22,9 +22,8 @@ from directory.eligibility import (
     PersonRelationship,
 )
 from directory.eligibility.criteria import BY_NAME, PAGE_ORDER
-from directory.models import Gender, JusticeRequirement, Relationship, Service, Tier
+from directory.models import Gender, JusticeRequirement, ReferralPathway, Relationship, Service, ServicePathway, Tier
 from referrals.forms import CaseForm
-from referrals.models import ReferralPathway, ServicePathway
 from tests import factories
 
 # A case answering every question "not known" except those a test sets.

@@ -1,6 +1,6 @@
 """A service referred only through MARAC cannot also take self-referrals: one rule on the model layer.
 
-Its home is ``referrals.models`` (``marac_only_with_self_referral``, used by
+Its home is ``directory/models/routes.py`` (``marac_only_with_self_referral``, used by
 ``ServicePathway.clean()``, ``ServicePathway.check_routes()`` and
 ``ReferralPathway.clean()``). Each write path that can add a route meets it:
 the model, the service's admin form (its routes inline), the route's own admin
@@ -16,10 +16,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from directory.models import Service
+from directory.models import ReferralPathway, Service, ServicePathway, marac_only_with_self_referral
 from editorial.models import PendingChange, ReviewState
 from editorial.services import approve_change
-from referrals.models import ReferralPathway, ServicePathway, marac_only_with_self_referral
 from tests import factories
 
 from .conftest import change_form_data

@@ -12,11 +12,19 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from directory import csv_safe
+from directory.eligibility import Eligibility
+from directory.models import (
+    AreaExtent,
+    FundingLongevity,
+    RiskLevel,
+    Scope,
+    Service,
+    StatedGap,
+    Status,
+    Tier,
+)
 from regions.models import Area, AreaGraph, AreaKind
-
-from . import csv_safe
-from .eligibility import Eligibility
-from .models import AreaExtent, FundingLongevity, RiskLevel, Scope, Service, StatedGap, Status, Tier
 
 # Tiers that work with people who cause harm directly: the risk-level columns
 # count these. Partner support and multi-agency panels appear in the tier

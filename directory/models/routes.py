@@ -1,4 +1,7 @@
-"""How a person gets into a service: referral routes and what a referrer must gather."""
+"""How a person gets into a service: referral routes and what a referrer must gather.
+
+Part of describing a service, so here in the directory; the tables and migrations stay in the
+``referrals`` app they were created in (``app_label``), whose matcher and pack use them."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -6,7 +9,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from directory.models import JusticeRequirement, Service, SlugManager
+from .organisations import SlugManager
+from .service import Service
+from .vocabulary import JusticeRequirement
 
 
 class Referrer(models.TextChoices):
@@ -72,6 +77,7 @@ class ReferralPathway(models.Model):
     objects = SlugManager()
 
     class Meta:
+        app_label = "referrals"
         verbose_name = _("referral pathway")
         verbose_name_plural = _("referral pathways")
         ordering = ["position", "name"]
@@ -141,6 +147,7 @@ class ServicePathway(models.Model):
     routes_checked_together = False
 
     class Meta:
+        app_label = "referrals"
         verbose_name = _("service referral route")
         verbose_name_plural = _("service referral routes")
         ordering = ["service", "pathway__position"]
@@ -203,6 +210,7 @@ class ReferralRequirement(models.Model):
     objects = ReferralRequirementManager()
 
     class Meta:
+        app_label = "referrals"
         verbose_name = _("referral requirement")
         verbose_name_plural = _("referral requirements")
         ordering = ["service", "position"]
