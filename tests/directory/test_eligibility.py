@@ -5,9 +5,9 @@ Each criterion: its three answers on the page (restricts, open, not stated: neve
 """
 
 import pytest
-from directory.coverage import is_criminal_justice_only
 from django.utils import translation
 
+from commissioning.coverage import is_criminal_justice_only
 from directory.eligibility import (
     CHECK,
     FITS,
