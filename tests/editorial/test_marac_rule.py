@@ -167,7 +167,7 @@ def test_approving_a_change_that_adds_self_referral_to_marac_only_is_refused(dir
                     "model": "referrals.servicepathway",
                     "fk": "service",
                     "action": "add",
-                    "fields": {"pathway": route("self-referral").pk},
+                    "fields": {"pathway": route("self-referral").pk, "note": "", "contact": ""},
                 }
             ],
         },
