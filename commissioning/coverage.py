@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from directory import csv_safe
+from directory.eligibility import Eligibility
 from directory.models import (
     AreaExtent,
     FundingLongevity,
-    JusticeRequirement,
     RiskLevel,
     Scope,
     Service,
@@ -90,13 +90,8 @@ def is_operating_on(service, date, timeline=None):
 
 
 def is_criminal_justice_only(service):
-    """Open only to people with a conviction or caution (or court-mandated)."""
-    if service.tier == Tier.CRIMINAL_JUSTICE or service.attendance == "mandated":
-        return True
-    if service.justice_requirement in (JusticeRequirement.CONVICTION, JusticeRequirement.CONDITIONAL_CAUTION):
-        return True
-    routes = [link.pathway for link in service.pathways.all()]
-    return bool(routes) and all(route.justice_requirement not in ("", JusticeRequirement.NONE) for route in routes)
+    """Open only to people with a conviction or caution (or court-mandated): ``Eligibility.criminal_justice_only``."""
+    return Eligibility.of(service).criminal_justice_only
 
 
 # --------------------------------------------------------------------------

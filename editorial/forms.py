@@ -7,14 +7,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import LAST_CITATION_MESSAGE, Contact, Organisation, Service, ServicePathway
-from directory.validators import validate_web_address
 
 from .models import ProblemReport, ProblemTopic, ReviewState
-
-MARAC_MESSAGE = _(
-    "A service referred only through MARAC cannot also take self-referrals: remove the self-referral route "
-    "or add the other routes it takes"
-)
 
 
 class ProblemReportForm(forms.ModelForm):
@@ -91,14 +85,6 @@ class RejectForm(forms.Form):
 # --------------------------------------------------------------------------
 
 
-def marac_only_with_self_referral(pathways):
-    """Whether routes claim self-referral although every other route runs only through MARAC."""
-    pathways = list(pathways)
-    self_routes = [p for p in pathways if "self" in (p.referrers or [])]
-    others = [p for p in pathways if "self" not in (p.referrers or [])]
-    return bool(self_routes) and bool(others) and all(p.requires_marac for p in others)
-
-
 class ServiceAdminForm(forms.ModelForm):
     class Meta:
         model = Service
@@ -121,11 +107,7 @@ class OrganisationAdminForm(forms.ModelForm):
         model = Organisation
         fields = "__all__"  # noqa: DJ007 - the admin chooses the fields
 
-    def clean_website(self):
-        value = (self.cleaned_data.get("website") or "").strip()
-        if value:
-            validate_web_address(value)
-        return value
+    # The website's format is Organisation.clean()'s (directory/models.py), run by this form, import and approval alike.
 
 
 class AtLeastOneCitationFormSet(BaseInlineFormSet):
@@ -150,36 +132,32 @@ class AtLeastOneCitationFormSet(BaseInlineFormSet):
 
 
 class ReferralRoutesFormSet(BaseInlineFormSet):
-    """A service referred only through MARAC cannot also claim self-referral."""
+    """A service's routes, checked together against the MARAC rule (``ServicePathway.check_routes``).
+
+    Each row's own ``ServicePathway.clean()`` would compare it with the saved routes,
+    which this edit may be removing or changing, so the rows leave the rule to the set.
+    """
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.routes_checked_together = True
+        return form
 
     def clean(self):
         super().clean()
-        pathways = [
+        ServicePathway.check_routes(
             form.cleaned_data["pathway"]
             for form in self.forms
             if form.cleaned_data.get("pathway") and not form.cleaned_data.get("DELETE")
-        ]
-        if marac_only_with_self_referral(pathways):
-            raise forms.ValidationError(MARAC_MESSAGE, code="marac_and_self_referral")
+        )
 
 
 class ServicePathwayAdminForm(forms.ModelForm):
-    """One route edited on its own: checked against the service's other routes."""
+    """One route edited on its own: ``ServicePathway.clean()`` checks it against the service's other routes."""
 
     class Meta:
         model = ServicePathway
         fields = "__all__"  # noqa: DJ007 - the admin chooses the fields
-
-    def clean(self):
-        cleaned = super().clean()
-        service, pathway = cleaned.get("service"), cleaned.get("pathway")
-        if service and pathway:
-            others = [
-                route.pathway for route in service.pathways.select_related("pathway").exclude(pk=self.instance.pk)
-            ]
-            if marac_only_with_self_referral([*others, pathway]):
-                raise forms.ValidationError(MARAC_MESSAGE, code="marac_and_self_referral")
-        return cleaned
 
 
 class StaleEvidenceForm(forms.Form):

@@ -14,11 +14,12 @@ import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from jsonschema import Draft202012Validator, FormatChecker
 
-from directory.models import ContactKind, Document, Organisation, Service, Status, Tier
+from directory.models import ContactKind, Document, Organisation, Service, ServicePathway, Status, Tier
 from editorial.models import PendingChange
 from editorial.values import as_stored
 from regions.models import Area
@@ -142,6 +143,12 @@ def _organisation(item, vocabulary, plan, errors):
                 slug=slug, name=data["name"][:200], description=data.get("description") or "", website=""
             )
             organisation.website = (data.get("website") or "")[:200]
+            try:
+                organisation.clean()  # the directory's rules for an organisation (its website's format)
+            except ValidationError as error:
+                errors += [
+                    f"organization {field}: {'; '.join(messages)}" for field, messages in error.message_dict.items()
+                ]
             vocabulary.organisation_names[data["name"].casefold()] = organisation
             plan.new_organisations.append(organisation)
     if organisation is None:
@@ -253,10 +260,14 @@ def _map_service(item, vocabulary, plan, default_tier):
             )
 
     # Rows added beside the service: routes, contacts, citations (never removed by an import).
-    routes = {link for link in existing.pathways.values_list("pathway__slug", flat=True)} if existing else set()
-    for term in terms.get("referral-route", []):
-        if term.value not in routes:
-            proposal.add_row("referrals.servicepathway", {"pathway": term.obj.pk})
+    held = [link.pathway for link in existing.pathways.select_related("pathway")] if existing else []
+    added = [term.obj for term in terms.get("referral-route", []) if term.value not in {p.slug for p in held}]
+    try:
+        ServicePathway.check_routes([*held, *added])  # the MARAC rule, on the routes the service would have
+    except ValidationError as error:
+        return None, error.messages
+    for pathway in added:
+        proposal.add_row("referrals.servicepathway", {"pathway": pathway.pk})
     contacts = (
         {(c.kind, c.href if c.kind == ContactKind.WEBSITE else c.value) for c in existing.contacts.all()}
         if existing

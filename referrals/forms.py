@@ -5,12 +5,15 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from directory.eligibility import JUSTICE_DECISIONS, Answer, PersonGender, PersonRelationship
 from directory.filters import AreaChoiceField
 from directory.layout import small_select
-from directory.models import Harm, Referrer, RiskLevel
+from directory.models import Harm, JusticeRequirement, Referrer, RiskLevel
 from regions.models import Area
 
-YES_NO_UNKNOWN = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Not known"))]
+# The answers are the matcher's vocabulary (directory/eligibility/case.py), read against the services' fields.
+YES_NO_UNKNOWN = Answer.choices
+NOT_KNOWN = (Answer.UNKNOWN.value, Answer.UNKNOWN.label)
 
 
 class UnknownAllowedField(forms.ChoiceField):
@@ -61,7 +64,7 @@ class CaseForm(forms.Form):
     )
     harm = unknown_allowed(
         _("What kind of harm?"),
-        [*Harm.choices, ("unknown", _("Not known"))],
+        [*Harm.choices, NOT_KNOWN],
         help_text=_(
             "The harm the person causes, or is worried about causing. A service for another harm does not fit."
         ),
@@ -69,16 +72,11 @@ class CaseForm(forms.Form):
     marac = unknown_allowed(_("Has the case been heard at MARAC?"), YES_NO_UNKNOWN)
     justice = unknown_allowed(
         _("What has the criminal justice system decided?"),
-        [
-            ("none", _("Nothing: no caution or conviction")),
-            ("conditional_caution", _("A conditional caution")),
-            ("conviction", _("A conviction (court order or licence)")),
-            ("unknown", _("Not known")),
-        ],
+        [*JUSTICE_DECISIONS, NOT_KNOWN],
     )
     gender = unknown_allowed(
         _("The person's gender"),
-        [("man", _("Man")), ("woman", _("Woman")), ("other", _("Another gender")), ("unknown", _("Not known"))],
+        [*PersonGender.choices, NOT_KNOWN],
     )
     age = forms.IntegerField(
         label=_("The person's age"),
@@ -96,12 +94,7 @@ class CaseForm(forms.Form):
     )
     relationship = unknown_allowed(
         _("The relationship in which the abuse happens"),
-        [
-            ("heterosexual", _("Intimate partner, opposite sex")),
-            ("same_sex", _("Intimate partner, same sex")),
-            ("family", _("Family member (not a partner)")),
-            ("unknown", _("Not known")),
-        ],
+        [*PersonRelationship.choices, NOT_KNOWN],
     )
     children = unknown_allowed(_("Are there children in the family?"), YES_NO_UNKNOWN)
     childrens_services = unknown_allowed(_("Are children's services involved?"), YES_NO_UNKNOWN)
@@ -150,8 +143,8 @@ class CaseForm(forms.Form):
         cleaned = super().clean()
         for name, field in self.fields.items():
             if isinstance(field, UnknownAllowedField) and not cleaned.get(name) and name not in self.errors:
-                cleaned[name] = "unknown"
-        if cleaned.get("childrens_services") == "yes" and cleaned.get("children") == "no":
+                cleaned[name] = Answer.UNKNOWN.value
+        if cleaned.get("childrens_services") == Answer.YES and cleaned.get("children") == Answer.NO:
             self.add_error(
                 "childrens_services",
                 _(
@@ -159,7 +152,7 @@ class CaseForm(forms.Form):
                     "check both answers"
                 ),
             )
-        if cleaned.get("referrer") == "probation" and cleaned.get("justice") == "none":
+        if cleaned.get("referrer") == Referrer.PROBATION and cleaned.get("justice") == JusticeRequirement.NONE:
             self.add_error(
                 "justice",
                 _("Probation is referring, but you said there is no caution or conviction: check both answers"),

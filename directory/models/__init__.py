@@ -36,10 +36,12 @@ from .glossary import GlossaryTerm  # noqa: F401
 from .links import Disagreement, LinkKind, ServiceLink  # noqa: F401
 from .organisations import Organisation, OrganisationQuerySet, Programme  # noqa: F401
 from .routes import (  # noqa: F401
+    MARAC_AND_SELF_REFERRAL,
     ReferralPathway,
     ReferralRequirement,
     Referrer,
     ServicePathway,
+    marac_only_with_self_referral,
 )
 from .service import SearchDocumentField, Service  # noqa: F401
 from .status import Availability, AvailabilityNote, StatusEvent  # noqa: F401

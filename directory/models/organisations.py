@@ -1,5 +1,6 @@
 """Providers and programmes, and the natural-key manager for slugged rows."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,17 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("directory:organisation-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        """The website is a web address (with or without its scheme), stored trimmed: admin, import and approval."""
+        from directory.validators import validate_web_address
+
+        self.website = (self.website or "").strip()
+        if self.website:
+            try:
+                validate_web_address(self.website)
+            except ValidationError as error:
+                raise ValidationError({"website": error.messages}) from error
 
     def natural_key(self):
         return (self.slug,)

@@ -3,6 +3,7 @@
 Part of describing a service, so here in the directory; the tables and migrations stay in the
 ``referrals`` app they were created in (``app_label``), whose matcher and pack use them."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,28 @@ class Referrer(models.TextChoices):
     PROBATION = "probation", _("Probation")
     HEALTH = "health", _("Health (GP, health visitor, mental health)")
     OTHER_AGENCY = "other_agency", _("Another agency (IDVA, housing, third sector)")
+
+
+MARAC_AND_SELF_REFERRAL = _(
+    "A service referred only through MARAC cannot also take self-referrals: remove the self-referral route "
+    "or add the other routes it takes"
+)
+
+
+def marac_only_with_self_referral(pathways):
+    """Whether routes claim self-referral although every other route runs only through MARAC.
+
+    The rule's one definition: a MARAC referral means agencies judged the case too
+    risky for the person to come forward alone, so a service reached only that way
+    cannot also be open to anyone who asks. Checked by ``ServicePathway.clean()``
+    (one route against the service's others), ``ServicePathway.check_routes()``
+    (all of a service's routes at once, as the admin's inline does) and
+    ``ReferralPathway.clean()`` (a route whose kind changes under its services).
+    """
+    pathways = list(pathways)
+    self_routes = [p for p in pathways if "self" in (p.referrers or [])]
+    others = [p for p in pathways if "self" not in (p.referrers or [])]
+    return bool(self_routes) and bool(others) and all(p.requires_marac for p in others)
 
 
 class ReferralPathway(models.Model):
@@ -81,6 +104,22 @@ class ReferralPathway(models.Model):
         labels = dict(Referrer.choices)
         return [labels[value] for value in self.referrers if value in labels]
 
+    def clean(self):
+        """A change to who can use the route, or to MARAC, must leave every service using it within the MARAC rule."""
+        if self.pk is None:
+            return
+        links = ServicePathway.objects.filter(service__pathways__pathway=self).select_related("pathway", "service")
+        routes = {}
+        for link in links:
+            routes.setdefault(link.service, []).append(self if link.pathway_id == self.pk else link.pathway)
+        broken = sorted(service.name for service, pathways in routes.items() if marac_only_with_self_referral(pathways))
+        if broken:
+            raise ValidationError(
+                gettext("%(rule)s. This change would break it for: %(services)s")
+                % {"rule": str(MARAC_AND_SELF_REFERRAL).rstrip("."), "services": ", ".join(broken)},
+                code="marac_and_self_referral",
+            )
+
 
 class ServicePathway(models.Model):
     """One route into one service, with what the documents say of it."""
@@ -100,6 +139,10 @@ class ServicePathway(models.Model):
     natural_key_fields = ("service__slug", "pathway__slug")
     objects = NaturalKeyManager()
 
+    # Set by a form that checks all of a service's routes together (the admin's inline formset, through
+    # check_routes): clean() then leaves the MARAC rule to it, since saved routes may be about to change.
+    routes_checked_together = False
+
     class Meta:
         app_label = "referrals"
         verbose_name = _("service referral route")
@@ -115,6 +158,19 @@ class ServicePathway(models.Model):
 
     def __str__(self):
         return f"{self.service}: {self.pathway}"
+
+    @staticmethod
+    def check_routes(pathways):
+        """Refuse a service's whole set of routes (``ReferralPathway`` rows) that breaks the MARAC rule."""
+        if marac_only_with_self_referral(pathways):
+            raise ValidationError(MARAC_AND_SELF_REFERRAL, code="marac_and_self_referral")
+
+    def clean(self):
+        """This route with the service's other saved routes keeps to the MARAC rule (admin, approval, undo, import)."""
+        if self.routes_checked_together or self.service_id is None or self.pathway_id is None:
+            return
+        others = ServicePathway.objects.filter(service_id=self.service_id).exclude(pk=self.pk).select_related("pathway")
+        ServicePathway.check_routes([*(link.pathway for link in others), self.pathway])
 
     def natural_key(self):
         return (self.service.slug, self.pathway.slug)

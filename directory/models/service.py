@@ -319,29 +319,10 @@ class Service(models.Model):
         return Status(self.status).tag_class
 
     def eligibility_points(self):
-        """The structured eligibility rules in plain words, for pages and the matcher's reasons."""
-        points = []
-        if self.gender and self.gender != Gender.ANY:
-            points.append(Gender(self.gender).label)
-        if self.min_age is not None and self.max_age is not None:
-            points.append(_("Aged %(min)s to %(max)s") % {"min": self.min_age, "max": self.max_age})
-        elif self.min_age is not None:
-            points.append(_("Aged %(min)s or over") % {"min": self.min_age})
-        elif self.max_age is not None:
-            points.append(_("Aged %(max)s or under") % {"max": self.max_age})
-        if self.relationship and self.relationship != Relationship.ANY:
-            points.append(Relationship(self.relationship).label)
-        if self.requires_children:
-            points.append(_("Children in the family"))
-        if self.requires_responsibility:
-            points.append(_("Must accept at least some responsibility for their behaviour"))
-        if self.group_language:
-            points.append(_("Must be able to take part in %(language)s") % {"language": self.group_language})
-        if self.excludes_substance_use:
-            points.append(_("Not for people currently misusing drugs or alcohol"))
-        if self.justice_requirement and self.justice_requirement != JusticeRequirement.NONE:
-            points.append(JusticeRequirement(self.justice_requirement).label)
-        return points
+        """The conditions the documents state, in plain words (``directory/eligibility``, read by the matcher too)."""
+        from directory.eligibility import Eligibility
+
+        return Eligibility.of(self).restrictions()
 
     @property
     def start_shown(self):

@@ -146,18 +146,6 @@ def test_a_marac_only_service_cannot_also_claim_self_referral(director_client):
     assert not Service.objects.get(slug="drive-cardiff-and-vale").pathways.filter(pathway=self_referral).exists()
 
 
-def test_marac_with_another_professional_route_may_also_take_self_referrals():
-    from editorial.forms import marac_only_with_self_referral
-
-    marac, self_referral, any_agency = (
-        ReferralPathway.objects.get(slug=slug) for slug in ["marac", "self-referral", "any-agency"]
-    )
-    assert marac_only_with_self_referral([marac, self_referral]) is True
-    assert marac_only_with_self_referral([marac, any_agency, self_referral]) is False
-    assert marac_only_with_self_referral([marac]) is False
-    assert marac_only_with_self_referral([self_referral]) is False
-
-
 def test_the_route_admin_checks_the_marac_rule_against_the_services_other_routes(director_client):
     service = Service.objects.get(slug="drive-cardiff-and-vale")
     response = director_client.post(
