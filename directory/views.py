@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 from regions.models import AreaGraph
 
 from . import coverage
+from .counts import CachedCountPaginator
 from .filters import ServiceFilter
 from .forms import AreaSearchForm, CoverageCellForm, CoverageForm
 from .models import (
@@ -67,7 +67,7 @@ def service_search(request):
         return render(request, "directory/service_search.html", {"filter": filterset}, status=400)
     chosen = filterset.chosen
     # No DISTINCT: area, audience and harm filter with EXISTS, and a risk level or a route joins at most one row.
-    page = Paginator(filterset.qs, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(filterset.qs, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     results = explain_results(page, graph=graph, chosen=chosen)
     nearest = ([], [])
     if not results and "area" in chosen:
@@ -184,12 +184,8 @@ def coverage_cell(request):
             "cell": cell,
             "is_risk": kind == "risk",
             "label": label,
-            "services": Service.objects.filter(pk__in=[s.pk for s in cell.services])
-            .for_home_page()
-            .with_timeline(options.as_of),
-            "unstated": Service.objects.filter(pk__in=[s.pk for s in cell.unstated])
-            .for_home_page()
-            .with_timeline(options.as_of),
+            "services": Service.objects.filter(pk__in=cell.ids).for_home_page().with_timeline(options.as_of),
+            "unstated": Service.objects.filter(pk__in=cell.unstated_ids).for_home_page().with_timeline(options.as_of),
         },
     )
 

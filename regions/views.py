@@ -1,7 +1,7 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from directory.counts import CachedCountPaginator
 from directory.models import Service, evidence_horizon
 
 from .models import Area, AreaGraph
@@ -24,7 +24,7 @@ def area_detail(request, slug):
         .prefetch_related("areas")
         .order_by("-covers_whole", "name", "slug")
     )
-    page = Paginator(services, AREA_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(services, AREA_PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page)
     return render(
         request,
