@@ -51,9 +51,11 @@ serve: export DJANGO_DEBUG := 0
 serve: $(BASE_STAMP) messages
 	scripts/serve.sh
 
+# lint-imports: the apps' layers (.importlinter states them; the README's layout section explains).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 check: $(STAMP) messages
 	$(BIN)/python manage.py check

@@ -118,8 +118,8 @@ def pages(t):
         ("/coverage/", "/coverage/"),
         ("/coverage/matrix.csv", "/coverage/matrix.csv"),
         ("/coverage/gaps.csv", "/coverage/gaps.csv"),
-        ("/funding/", "/funding/"),
-        ("/standards/", "/standards/"),
+        ("/coverage/funding/", "/coverage/funding/"),
+        ("/coverage/standards/", "/coverage/standards/"),
         ("/services/export.csv", "/services/export.csv"),
         ("/api/oruk/services", "/api/oruk/services"),
     ]

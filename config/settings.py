@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "regions",
     "directory",
     "referrals",
+    "commissioning",
     "editorial",
     "opendata",
     "twofactor",

@@ -16,10 +16,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 
-from referrals.models import ReferralPathway
 from regions.models import Area, AreaGraph, AreaKind
 
-from .models import Attendance, Audience, Format, Harm, RiskLevel, Service, Tier
+from .models import Attendance, Audience, Format, Harm, ReferralPathway, RiskLevel, Service, Tier
 
 MAX_QUERY_LENGTH = 200
 ALL_AUDIENCES = "all"

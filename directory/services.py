@@ -65,9 +65,7 @@ def export_rows(services):
     memory: the services and each related table are read in the same order (name, slug, id) through database cursors
     (``iterator``) and merged as they stream, instead of loading and prefetching every row.
     """
-    from referrals.models import ServicePathway
-
-    from .models import Citation, Contact, Service
+    from .models import Citation, Contact, Service, ServicePathway
 
     services = services.order_by(*EXPORT_ORDER)
     ids = services.order_by().values("pk")

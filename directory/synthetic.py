@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
-from referrals.models import ReferralPathway, ReferralRequirement, ServicePathway
+from directory.models import ReferralPathway, ReferralRequirement, ServicePathway
 from regions.models import Area, AreaKind
 
 from .models import (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import area_views, views
 
 app_name = "directory"
 
@@ -11,10 +11,6 @@ urlpatterns = [
     path("services/<slug:slug>/", views.service_detail, name="service-detail"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("glossary/", views.glossary, name="glossary"),
-    path("coverage/", views.coverage_page, name="coverage"),
-    path("coverage/cell/", views.coverage_cell, name="coverage-cell"),
-    path("coverage/matrix.csv", views.coverage_csv, {"kind": "matrix"}, name="coverage-matrix-csv"),
-    path("coverage/gaps.csv", views.coverage_csv, {"kind": "gaps"}, name="coverage-gaps-csv"),
-    path("funding/", views.funding, name="funding"),
-    path("standards/", views.standards, name="standards"),
+    path("areas/", area_views.area_list, name="area-list"),
+    path("areas/<slug:slug>/", area_views.area_detail, name="area-detail"),
 ]

@@ -1,26 +1,20 @@
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from regions.models import AreaGraph
 
-from . import coverage
 from .counts import CachedCountPaginator
 from .filters import ServiceFilter
-from .forms import AreaSearchForm, CoverageCellForm, CoverageForm
+from .forms import AreaSearchForm
 from .models import (
-    Document,
     GlossaryTerm,
     Organisation,
     Service,
-    StandardsAssessment,
-    Tier,
     evidence_horizon,
     stale_months,
 )
-from .pagecache import shared_page
 from .services import csv_lines, explain_results, glossary_index, kind_counts, nearest_services
 
 
@@ -110,109 +104,3 @@ def service_export(request):
     response = StreamingHttpResponse(csv_lines(services), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="services.csv"'
     return response
-
-
-def _coverage(request):
-    """The bound coverage form and, when valid, its matrix, comparison matrix and stated-gap checks."""
-    form = CoverageForm(request.GET)
-    if not form.is_valid():
-        return form, None, None, None
-    default = evidence_horizon() or timezone.localdate()
-    options, compare_options = form.options(default), form.compare_options(default)
-    graph = AreaGraph.load()
-    services = coverage.load_services()
-    timeline = coverage.Timeline()
-    matrix = coverage.build_matrix(options, services=services, graph=graph, timeline=timeline)
-    compared = compare_options and coverage.build_matrix(
-        compare_options, services=services, graph=graph, timeline=timeline
-    )
-    checks = coverage.check_stated_gaps(as_of=options.as_of, services=services, graph=graph, timeline=timeline)
-    return form, matrix, compared, checks
-
-
-@shared_page
-def coverage_page(request):
-    """The coverage matrix and map, as of any date (beside a second date), with the gaps the documents state."""
-    form, matrix, compared, checks = _coverage(request)
-    if matrix is None:
-        return render(request, "directory/coverage.html", {"form": form}, status=400)
-    return render(
-        request,
-        "directory/coverage.html",
-        {
-            "form": form,
-            "matrix": matrix,
-            "compared": compared,
-            "comparison": coverage.compare_gaps(matrix, compared) if compared else None,
-            "maps": [(m, coverage.hex_tiles(m)) for m in (matrix, compared) if m],
-            "checks": checks,
-            "viewbox": coverage.MAP_VIEWBOX,
-            "document_dates": Document.objects.exclude(published=None).order_by("published"),
-            "horizon": evidence_horizon(),
-            "today": timezone.localdate(),
-        },
-    )
-
-
-def coverage_cell(request):
-    """The services one coverage cell counts, then those listed apart: risk level not stated, or listed only
-    "somewhere in" a larger area."""
-    form = CoverageCellForm(request.GET)
-    if not form.is_valid():
-        return render(request, "directory/coverage_cell.html", {"form": form}, status=400)
-    council = form.cleaned_data["area"]
-    options = form.options(evidence_horizon() or timezone.localdate())
-    matrix = coverage.build_matrix(options, only=council)
-    cell = matrix.rows[0].cell(form.cleaned_data["column"])
-    if cell is None:
-        form.add_error("column", _("Choose a risk level or kind of service from the matrix"))
-        return render(request, "directory/coverage_cell.html", {"form": form}, status=400)
-    column = form.cleaned_data["column"]
-    kind, _sep, value = column.partition(":")
-    label = (
-        next(str(level.label) for level in matrix.risk_levels if level.slug == value)
-        if kind == "risk"
-        else str(Tier(value).label)
-    )
-    return render(
-        request,
-        "directory/coverage_cell.html",
-        {
-            "form": form,
-            "matrix": matrix,
-            "council": council,
-            "cell": cell,
-            "is_risk": kind == "risk",
-            "label": label,
-            "services": Service.objects.filter(pk__in=cell.ids).for_home_page().with_timeline(options.as_of),
-            "unstated": Service.objects.filter(pk__in=cell.unstated_ids).for_home_page().with_timeline(options.as_of),
-        },
-    )
-
-
-@shared_page
-def coverage_csv(request, kind):
-    form, matrix, _compared, checks = _coverage(request)
-    if matrix is None:
-        return render(request, "directory/coverage.html", {"form": form}, status=400)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="coverage-{kind}-{matrix.options.as_of}.csv"'
-    if kind == "matrix":
-        coverage.write_matrix_csv(response, matrix)
-    else:
-        coverage.write_gaps_csv(response, matrix, checks)
-    return response
-
-
-@shared_page
-def funding(request):
-    """Which provision is fragile: annual or time-limited funding, and what has been decommissioned."""
-    context = coverage.funding_overview(Service.objects.referable(), today=timezone.localdate())
-    return render(request, "directory/funding.html", context)
-
-
-@shared_page
-def standards(request):
-    """Every assessment against the VAWDASV Perpetrator Service Standards, summarised."""
-    assessments = StandardsAssessment.objects.select_related("service", "document").with_rating_counts()
-    return render(request, "directory/standards.html", {"assessments": assessments})

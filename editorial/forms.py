@@ -6,9 +6,8 @@ from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import LAST_CITATION_MESSAGE, Contact, Organisation, Service
+from directory.models import LAST_CITATION_MESSAGE, Contact, Organisation, Service, ServicePathway
 from directory.validators import validate_web_address
-from referrals.models import ServicePathway
 
 from .models import ProblemReport, ProblemTopic, ReviewState
 from .services import marac_only_with_self_referral

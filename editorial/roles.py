@@ -91,8 +91,9 @@ def sync_roles_after_migrate(sender, using="default", **kwargs):
 
 
 @dataclass(frozen=True)
-class Scope:
-    """Which organisation's rows a user may see and change in admin."""
+class EditorReach:
+    """Which organisation's rows a user may see and change in admin (what ``scope_for`` returns; not
+    ``directory.models.Scope``, which says where a service works)."""
 
     restricted: bool
     organisation_id: int | None = None
@@ -109,7 +110,7 @@ class Scope:
         return queryset.filter(**{path: self.organisation_id})
 
 
-UNRESTRICTED = Scope(restricted=False)
+UNRESTRICTED = EditorReach(restricted=False)
 
 
 def scope_for(user):
@@ -124,7 +125,7 @@ def scope_for(user):
             from .models import EditorProfile
 
             organisation_id = EditorProfile.objects.filter(user=user).values_list("organisation_id", flat=True).first()
-            scope = Scope(restricted=True, organisation_id=organisation_id)
+            scope = EditorReach(restricted=True, organisation_id=organisation_id)
     user._editorial_scope = scope
     return scope
 

@@ -35,7 +35,7 @@ def report_problem(request, slug):
         if form.is_valid():
             form.instance.service = service
             form.save()
-            return redirect("editorial:report-sent", slug=service.slug)
+            return redirect("reports:sent", slug=service.slug)
         return render(request, "editorial/report_problem.html", {**context, "form": form}, status=400)
     return render(request, "editorial/report_problem.html", {**context, "form": ProblemReportForm()})
 

@@ -76,8 +76,7 @@ def page_schema(item_component):
 
 def filter_values():
     """The values the search page's choice-of-row filters accept (slugs), for the document's enums."""
-    from directory.models import RiskLevel
-    from referrals.models import ReferralPathway
+    from directory.models import ReferralPathway, RiskLevel
     from regions.models import Area
 
     return {

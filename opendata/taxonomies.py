@@ -18,8 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Attendance, Audience, FocusKind, Format, Harm, RiskLevel, Status, Tier
-from referrals.models import ReferralPathway
+from directory.models import Attendance, Audience, FocusKind, Format, Harm, ReferralPathway, RiskLevel, Status, Tier
 
 # The namespace of every id the directory publishes (uuid5 of the directory's name).
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "perpetrator-services-directory/open-referral")

@@ -6,10 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.filters import AreaChoiceField
-from directory.models import Harm, RiskLevel
+from directory.models import Harm, Referrer, RiskLevel
 from regions.models import Area
-
-from .models import Referrer
 
 YES_NO_UNKNOWN = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Not known"))]
 

@@ -1,3 +1,5 @@
+"""Under /find/: the case matcher and each service's referral pack."""
+
 from django.urls import path
 
 from . import views
@@ -5,6 +7,6 @@ from . import views
 app_name = "referrals"
 
 urlpatterns = [
-    path("find/", views.case_matcher, name="case-matcher"),
-    path("services/<slug:slug>/referral-pack/", views.referral_pack, name="referral-pack"),
+    path("", views.case_matcher, name="case-matcher"),
+    path("referral-pack/<slug:slug>/", views.referral_pack, name="referral-pack"),
 ]

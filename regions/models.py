@@ -199,7 +199,7 @@ class Area(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("regions:area-detail", kwargs={"slug": self.slug})
+        return reverse("directory:area-detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)

@@ -19,7 +19,7 @@ def test_repeated_parameters_and_unknown_parameters_are_handled(client):
     "url",
     [
         "/services/no-such-service/",
-        "/services/no-such-service/referral-pack/",
+        "/find/referral-pack/no-such-service/",
         "/areas/atlantis/",
         "/organisations/nobody/",
         "/services/%00/",

@@ -59,10 +59,10 @@ def test_health_checks_are_on():
 
 
 def test_after_the_connection_is_killed_the_next_request_succeeds(autocommit_database):
-    assert get("/funding/")[0] == 200
+    assert get("/coverage/funding/")[0] == 200
     pid = connection.connection.info.backend_pid
     assert terminate_app_connections() >= 1
-    status, body = get("/funding/")
+    status, body = get("/coverage/funding/")
     assert status == 200
     assert b"Funding" in body
     assert connection.connection.info.backend_pid != pid
@@ -71,6 +71,6 @@ def test_after_the_connection_is_killed_the_next_request_succeeds(autocommit_dat
 def test_without_health_checks_the_killed_connection_would_serve_an_error(autocommit_database, monkeypatch):
     """The control: the same steps with the checks off fail, so the test above can fail."""
     monkeypatch.setitem(connection.settings_dict, "CONN_HEALTH_CHECKS", False)
-    assert get("/funding/")[0] == 200
+    assert get("/coverage/funding/")[0] == 200
     terminate_app_connections()
-    assert get("/funding/")[0] == 500
+    assert get("/coverage/funding/")[0] == 500

@@ -27,8 +27,8 @@ URLS = [
     "/coverage/",
     "/coverage/matrix.csv",
     "/coverage/gaps.csv",
-    "/funding/",
-    "/standards/",
+    "/coverage/funding/",
+    "/coverage/standards/",
     "/areas/",
     "/glossary/",
 ]
@@ -76,7 +76,7 @@ IGNORE = [
     "/areas/cardiff/",
     "/glossary/",
     "/services/drive-cwm-taf-morgannwg/",
-    "/services/drive-cwm-taf-morgannwg/referral-pack/",
+    "/find/referral-pack/drive-cwm-taf-morgannwg/",
 ]
 # Every page the matrix visited (other tests walk them too).
 GET_URLS = [*READS, *IGNORE]

@@ -11,9 +11,17 @@ from tests.test_fuzz import GET_URLS
 
 pytestmark = pytest.mark.django_db
 
-FORM_PAGES = ["/find/", "/services/drive-cwm-taf-morgannwg/report-a-problem/"]
+FORM_PAGES = ["/find/", "/report-a-problem/drive-cwm-taf-morgannwg/"]
 PAGES = sorted(
-    {*PUBLIC_PAGES, *GET_URLS, *FORM_PAGES, "/coverage/matrix.csv", "/coverage/gaps.csv", "/funding/", "/standards/"}
+    {
+        *PUBLIC_PAGES,
+        *GET_URLS,
+        *FORM_PAGES,
+        "/coverage/matrix.csv",
+        "/coverage/gaps.csv",
+        "/coverage/funding/",
+        "/coverage/standards/",
+    }
 )
 
 

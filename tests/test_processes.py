@@ -31,7 +31,7 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
 PORTS = [int(port) for port in os.environ.get("TEST_PROCESSES_PORTS", "8120,8121").split(",")]
 REPORT_LIMIT = 5
 PASSWORD = "a-long-test-password-123"
-REPORT = "/services/cara-gwent/report-a-problem/"
+REPORT = "/report-a-problem/cara-gwent/"
 LOGIN = "/admin/login/"
 VERIFY = "/admin/two-factor/verify/?next=/admin/"
 # The editor's authenticator app (TOTP): a known key, so the test can give the code it shows.
@@ -253,7 +253,7 @@ def test_after_the_database_kills_every_connection_the_next_request_on_every_wor
     editor = Browser("198.51.100.11")
     sign_in(stack, editor, PORTS[0])
     for port in PORTS:  # every worker holds a persistent connection
-        assert editor.get(port, "/funding/")[0] == 200
+        assert editor.get(port, "/coverage/funding/")[0] == 200
     killed = (
         stack["admin"]
         .execute(
@@ -264,5 +264,5 @@ def test_after_the_database_kills_every_connection_the_next_request_on_every_wor
     )
     assert killed >= len(PORTS)
     for port in PORTS:
-        assert editor.get(port, "/funding/")[0] == 200, port
+        assert editor.get(port, "/coverage/funding/")[0] == 200, port
         assert editor.get(port, "/admin/")[0] == 200, port

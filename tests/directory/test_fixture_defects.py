@@ -12,7 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
 
-from directory import coverage
+from commissioning import coverage
 from directory.models import Citation, Disagreement, Document, GlossaryTerm, Service, StatedGap, Status, Tier
 from directory.services import glossary_index, link_glossary_terms
 from regions.models import Area
@@ -220,7 +220,7 @@ def test_the_services_the_audit_found_missing_are_in_the_directory():
 
 
 def test_the_coverage_page_shows_every_distinct_gap_the_documents_state(client):
-    response = client.get(reverse("directory:coverage"), {"as_of": "2026-11-23"})
+    response = client.get(reverse("commissioning:coverage"), {"as_of": "2026-11-23"})
     shown = {check.gap.slug for check in response.context["checks"]}
     assert shown == set(StatedGap.objects.values_list("slug", flat=True))
     assert len(shown) == 32  # the audit's 31 distinct gaps, plus group DVPPs' exclusions (also stated)

@@ -19,13 +19,13 @@ from directory.models import (
     GlossaryTerm,
     Service,
     ServiceFocus,
+    ServicePathway,
     StandardsAssessment,
     StatedGap,
     Status,
     StatusEvent,
 )
 from directory.sources import document_text, fold, quote_in_document
-from referrals.models import ServicePathway
 from regions.models import Area
 
 pytestmark = pytest.mark.django_db

@@ -94,7 +94,7 @@ def test_export_neutralises_spreadsheet_formulas(client):
 
 
 def test_area_page_splits_whole_and_part_coverage(client):
-    response = client.get(reverse("regions:area-detail", kwargs={"slug": "south-wales-police"}))
+    response = client.get(reverse("directory:area-detail", kwargs={"slug": "south-wales-police"}))
     assert response.status_code == 200
     part = {s.slug for s in response.context["part"]}
     whole = {s.slug for s in response.context["whole"]}
@@ -121,13 +121,13 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
     with django_assert_max_num_queries(10):
         client.get(reverse("directory:service-export"))
     with django_assert_max_num_queries(10):
-        client.get(reverse("regions:area-detail", kwargs={"slug": "q-area"}))
+        client.get(reverse("directory:area-detail", kwargs={"slug": "q-area"}))
     with django_assert_max_num_queries(10):
         client.get(reverse("directory:service-list"))
     with django_assert_max_num_queries(12):
         client.get(reverse("directory:service-search"), {"area": "q-area", "risk": "standard", "audience": "all"})
     with django_assert_max_num_queries(22):  # three lists, each with its prefetches
-        client.get(reverse("directory:funding"))
+        client.get(reverse("commissioning:funding"))
     with django_assert_max_num_queries(8):
         client.get(reverse("directory:organisation-detail", kwargs={"slug": "test-org"}))
 

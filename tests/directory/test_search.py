@@ -125,7 +125,7 @@ def test_pagination_keeps_the_filters(client):
 
 @pytest.mark.parametrize("extra", [1, 60])
 def test_search_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, extra):
-    from referrals.models import ReferralPathway, ServicePathway
+    from directory.models import ReferralPathway, ServicePathway
 
     area = factories.area("crowded")
     high = factories.risk_level("high")

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from directory import coverage
+from commissioning import coverage
 from directory.models import Document, Service, Status, StatusEvent
 from regions.models import Area, AreaGraph
 
@@ -78,12 +78,12 @@ def matcher_slugs(client, area):
 
 
 def area_slugs(client, slug):
-    context = client.get(reverse("regions:area-detail", kwargs={"slug": slug})).context
+    context = client.get(reverse("directory:area-detail", kwargs={"slug": slug})).context
     return {service.slug for service in [*context["whole"], *context["part"], *context["somewhere"]]}
 
 
 def coverage_slugs(client, date):
-    response = client.get(reverse("directory:coverage"), {"as_of": date.isoformat()})
+    response = client.get(reverse("commissioning:coverage"), {"as_of": date.isoformat()})
     assert response.status_code == 200
     return {service.slug for service in response.context["matrix"].services}
 
@@ -94,7 +94,7 @@ def api_statuses(client):
 
 
 def funding_slugs(client):
-    context = client.get(reverse("directory:funding")).context
+    context = client.get(reverse("commissioning:funding")).context
     return {key: {service.slug for service in context[key]} for key in ("fragile", "secure", "ended")}
 
 
@@ -182,9 +182,9 @@ def test_editing_the_entered_status_alone_changes_nothing_a_user_sees(client, on
         reverse("directory:service-list"),
         service.get_absolute_url(),
         reverse("directory:service-search") + "?area=merthyr-tydfil",
-        reverse("regions:area-detail", kwargs={"slug": "merthyr-tydfil"}),
-        reverse("directory:coverage"),
-        reverse("directory:funding"),
+        reverse("directory:area-detail", kwargs={"slug": "merthyr-tydfil"}),
+        reverse("commissioning:coverage"),
+        reverse("commissioning:funding"),
     ]
     before = [client.get(url).content for url in pages]
     exported, api = export_statuses(client), api_statuses(client)

@@ -40,8 +40,14 @@ def add_many():
     assessment, a problem report and a pending change; plus an area and a document."""
     import datetime
 
-    from directory.models import Organisation, ServiceLink, StandardsAssessment, StatusEvent
-    from referrals.models import ReferralPathway, ServicePathway
+    from directory.models import (
+        Organisation,
+        ReferralPathway,
+        ServiceLink,
+        ServicePathway,
+        StandardsAssessment,
+        StatusEvent,
+    )
 
     area = factories.area()
     document = factories.document()

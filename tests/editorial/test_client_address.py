@@ -13,7 +13,7 @@ from .conftest import make_user
 
 LOGIN = reverse("admin:login")
 PASSWORD = "a-long-test-password-123"
-REPORT = reverse("editorial:report-problem", args=["cara-gwent"])
+REPORT = reverse("reports:form", args=["cara-gwent"])
 
 
 def address(forwarded=None, remote="10.0.0.5"):

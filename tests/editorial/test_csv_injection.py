@@ -115,7 +115,7 @@ def test_gaps_csv_neutralises_a_statement_entered_in_admin(director_client, clie
     data["statement"] = HOSTILE
     assert director_client.post(url, data).status_code == 302
 
-    response = client.get(reverse("directory:coverage-gaps-csv"))
+    response = client.get(reverse("commissioning:coverage-gaps-csv"))
     assert response.status_code == 200
     stated = [r for r in csv.DictReader(io.StringIO(response.content.decode())) if r["kind"] == "stated"]
     assert "'" + HOSTILE in [r["statement"] for r in stated]
@@ -127,7 +127,7 @@ def test_gaps_csv_neutralises_a_source_that_starts_like_a_formula(client):
     document = gap.document
     document.title = "=cmd|' /C calc'!A0"
     document.save()
-    response = client.get(reverse("directory:coverage-gaps-csv"))
+    response = client.get(reverse("commissioning:coverage-gaps-csv"))
     sources = [r["source"] for r in csv.DictReader(io.StringIO(response.content.decode())) if r["kind"] == "stated"]
     assert any(source.startswith("'=cmd|") for source in sources)
     assert not any(source.startswith("=") for source in sources)
@@ -135,7 +135,7 @@ def test_gaps_csv_neutralises_a_source_that_starts_like_a_formula(client):
 
 def test_matrix_csv_goes_through_the_same_writer(client):
     factories.area("-1-plus-1")  # a slug may begin with a hyphen; it is quoted like any such cell
-    response = client.get(reverse("directory:coverage-matrix-csv"))
+    response = client.get(reverse("commissioning:coverage-matrix-csv"))
     assert response.status_code == 200
     areas = [r["area"] for r in csv.DictReader(io.StringIO(response.content.decode()))]
     assert "'-1-plus-1" in areas

@@ -8,9 +8,8 @@ refused unless the reviewer ticks "Apply anyway" for it.
 import pytest
 from django.urls import reverse
 
-from directory.models import Contact, Service
+from directory.models import Contact, Service, ServicePathway
 from editorial.models import PendingChange, ReviewState
-from referrals.models import ServicePathway
 
 from .conftest import change_form_data, inline_prefix
 

@@ -10,7 +10,7 @@ from editorial.models import ProblemReport
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("editorial:report-problem", args=["cara-gwent"])
+URL = reverse("reports:form", args=["cara-gwent"])
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +23,7 @@ def empty_cache():
 def test_every_service_page_links_to_the_report_form(client):
     for slug in ["cara-gwent", "they-matter-cumbria", "drive-croydon"]:
         body = client.get(reverse("directory:service-detail", args=[slug])).content.decode()
-        assert f'href="/services/{slug}/report-a-problem/">Report a problem with this entry</a>' in body
+        assert f'href="/report-a-problem/{slug}/">Report a problem with this entry</a>' in body
 
 
 def test_the_form_asks_what_is_wrong_and_nothing_about_the_person(client):
@@ -47,7 +47,7 @@ def test_a_report_lands_in_the_inbox_with_nothing_about_the_sender(client):
         URL, {"topic": "wrong_contact", "details": "The number is now 01632 960001."}, REMOTE_ADDR="203.0.113.9"
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("editorial:report-sent", args=["cara-gwent"])
+    assert response["Location"] == reverse("reports:sent", args=["cara-gwent"])
     report = ProblemReport.objects.get()
     assert (report.service.slug, report.topic, report.details, report.done) == (
         "cara-gwent",
@@ -89,11 +89,8 @@ def test_overlong_details_are_refused(client):
 
 
 def test_an_unknown_service_is_404(client):
-    assert client.get(reverse("editorial:report-problem", args=["no-such-service"])).status_code == 404
-    assert (
-        client.post(reverse("editorial:report-problem", args=["no-such-service"]), {"topic": "other"}).status_code
-        == 404
-    )
+    assert client.get(reverse("reports:form", args=["no-such-service"])).status_code == 404
+    assert client.post(reverse("reports:form", args=["no-such-service"]), {"topic": "other"}).status_code == 404
 
 
 @override_settings(EDITORIAL_REPORT_LIMIT=2)

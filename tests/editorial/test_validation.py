@@ -3,10 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from directory.models import Contact, Organisation, Service
+from directory.models import Contact, Organisation, ReferralPathway, Service
 from directory.validators import normalise_uk_phone
 from editorial.forms import ContactAdminForm, OrganisationAdminForm
-from referrals.models import ReferralPathway
 
 from .conftest import change_form_data
 

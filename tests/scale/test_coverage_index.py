@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from directory import coverage, coverage_index
+from commissioning import coverage, coverage_index
 from directory.models import AreaExtent, RiskLevel, Service, Status, Tier
 from regions.models import Area, AreaGraph
 

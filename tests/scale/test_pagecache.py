@@ -16,8 +16,8 @@ def computed(response):
 
 
 def test_a_commissioner_page_is_computed_once_then_served_from_the_cache(client):
-    assert computed(client.get("/funding/"))
-    assert not computed(client.get("/funding/"))
+    assert computed(client.get("/coverage/funding/"))
+    assert not computed(client.get("/coverage/funding/"))
     # Options are part of the key.
     assert computed(client.get("/coverage/", {"as_of": "2020-11-01"}))
     assert not computed(client.get("/coverage/", {"as_of": "2020-11-01"}))
@@ -38,11 +38,11 @@ def test_every_kind_of_edit_bumps_the_data_version(client):
 
 
 def test_an_edit_shows_on_the_next_request(client):
-    client.get("/funding/")
+    client.get("/coverage/funding/")
     service = Service.objects.get(slug="drive-cardiff-and-vale")
     service.funding_note = "A note no document has"
     service.save()
-    response = client.get("/funding/")
+    response = client.get("/coverage/funding/")
     assert computed(response)
 
 
@@ -58,8 +58,8 @@ def test_a_bump_rolled_back_never_returns_as_a_later_version():
 
 
 def test_editors_always_get_a_fresh_page(admin_client):
-    assert computed(admin_client.get("/funding/"))
-    assert computed(admin_client.get("/funding/"))
+    assert computed(admin_client.get("/coverage/funding/"))
+    assert computed(admin_client.get("/coverage/funding/"))
 
 
 def test_the_area_select_renders_the_chosen_option(client):
@@ -77,11 +77,11 @@ def test_while_one_request_computes_a_changed_page_others_get_the_previous_versi
 
     from directory.pagecache import cache_keys
 
-    client.get("/standards/")
+    client.get("/coverage/standards/")
     Service.objects.get(slug="drive-cardiff-and-vale").save()  # a change: the cached page is now old
-    key, _latest = cache_keys(RequestFactory().get("/standards/"))
+    key, _latest = cache_keys(RequestFactory().get("/coverage/standards/"))
     cache.add(key + ":lock", 1, 60)  # another worker is computing the new version
-    response = client.get("/standards/")
+    response = client.get("/coverage/standards/")
     assert response.status_code == 200 and not computed(response)
     cache.delete(key + ":lock")
-    assert computed(client.get("/standards/"))
+    assert computed(client.get("/coverage/standards/"))

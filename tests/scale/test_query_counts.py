@@ -32,8 +32,8 @@ PAGES = [
     "/coverage/?as_of=2020-11-01&compare=2023-11-17",
     "/coverage/matrix.csv",
     "/coverage/gaps.csv",
-    "/funding/",
-    "/standards/",
+    "/coverage/funding/",
+    "/coverage/standards/",
     "/services/export.csv",
     "/services/export.csv?area={area}&risk=high",
     "/api/oruk/services",
@@ -78,7 +78,13 @@ def test_queries_per_page_do_not_grow_with_the_directory(client):
 
 
 def test_cached_commissioner_pages_run_one_query_when_warm(client, django_assert_num_queries):
-    for page in ("/coverage/", "/coverage/matrix.csv", "/coverage/gaps.csv", "/funding/", "/standards/"):
+    for page in (
+        "/coverage/",
+        "/coverage/matrix.csv",
+        "/coverage/gaps.csv",
+        "/coverage/funding/",
+        "/coverage/standards/",
+    ):
         cache.clear()
         client.get(page)
         with django_assert_num_queries(1):  # the data version

@@ -5,9 +5,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from directory.management.commands.generate_synthetic_directory import refuse_reason
-from directory.models import Citation, Scope, Service, ServiceFocus, Status, StatusEvent
+from directory.models import Citation, Scope, Service, ServiceFocus, ServicePathway, Status, StatusEvent
 from directory.synthetic import area_plan, generate
-from referrals.models import ServicePathway
 from regions.models import Area, AreaKind
 
 pytestmark = pytest.mark.django_db

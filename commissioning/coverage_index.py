@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
-from .models import AreaExtent, JusticeRequirement, Scope, Service, Status, Tier
+from directory.models import AreaExtent, JusticeRequirement, Scope, Service, ServicePathway, Status, Tier
 
 INTERVENTION_TIERS = [
     Tier.EARLY_INTERVENTION,
@@ -36,8 +36,6 @@ INTERVENTION_TIERS = [
 def criminal_justice_only():
     """``coverage.is_criminal_justice_only`` as a database condition: criminal-justice tier, court-mandated
     attendance, a conviction or conditional caution required, or routes that all need a justice decision."""
-    from referrals.models import ServicePathway
-
     links = ServicePathway.objects.filter(service_id=OuterRef("pk"))
     open_route = links.filter(pathway__justice_requirement__in=["", JusticeRequirement.NONE])
     return ExpressionWrapper(

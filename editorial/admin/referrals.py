@@ -1,10 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from directory.models import ReferralPathway, ReferralRequirement, ServicePathway
 from editorial.admin import GuardedHistoryAdmin, OrganisationScopedAdmin
 from editorial.forms import ServicePathwayAdminForm
-
-from .models import ReferralPathway, ReferralRequirement, ServicePathway
 
 
 @admin.register(ReferralPathway)

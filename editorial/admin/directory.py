@@ -6,6 +6,26 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from directory.models import (
+    AssessmentItem,
+    AvailabilityNote,
+    Citation,
+    Contact,
+    Disagreement,
+    Document,
+    GlossaryTerm,
+    Organisation,
+    Programme,
+    ReferralRequirement,
+    RiskLevel,
+    Service,
+    ServiceFocus,
+    ServiceLink,
+    ServicePathway,
+    StandardsAssessment,
+    StatedGap,
+    StatusEvent,
+)
 from editorial import services as editorial
 from editorial.admin import (
     GuardedHistoryAdmin,
@@ -23,26 +43,6 @@ from editorial.forms import (
 )
 from editorial.resources import FORMATS, ServiceResource
 from editorial.roles import needs_review
-from referrals.models import ReferralRequirement, ServicePathway
-
-from .models import (
-    AssessmentItem,
-    AvailabilityNote,
-    Citation,
-    Contact,
-    Disagreement,
-    Document,
-    GlossaryTerm,
-    Organisation,
-    Programme,
-    RiskLevel,
-    Service,
-    ServiceFocus,
-    ServiceLink,
-    StandardsAssessment,
-    StatedGap,
-    StatusEvent,
-)
 
 
 class HistoryAdmin(GuardedHistoryAdmin, SimpleHistoryAdmin):

@@ -3,8 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from editorial.admin import GuardedHistoryAdmin
-
-from .models import Area
+from regions.models import Area
 
 
 @admin.register(Area)

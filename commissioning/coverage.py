@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from directory import csv_safe
+from directory.models import FundingLongevity, JusticeRequirement, RiskLevel, Service, StatedGap, Status, Tier
 from regions.models import Area, AreaGraph, AreaKind
 
-from . import coverage_index, csv_safe
-from .models import FundingLongevity, JusticeRequirement, RiskLevel, Service, StatedGap, Status, Tier
+from . import coverage_index
 
 # Tiers that work with people who cause harm directly: the risk-level columns
 # count these. Partner support and multi-agency panels appear in the tier

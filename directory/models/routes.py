@@ -1,11 +1,16 @@
-"""How a person gets into a service: referral routes and what a referrer must gather."""
+"""How a person gets into a service: referral routes and what a referrer must gather.
+
+Part of describing a service, so here in the directory; the tables and migrations stay in the
+``referrals`` app they were created in (``app_label``), whose matcher and pack use them."""
 
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from directory.models import JusticeRequirement, Service, SlugManager
+from .organisations import SlugManager
+from .service import Service
+from .vocabulary import JusticeRequirement
 
 
 class Referrer(models.TextChoices):
@@ -49,6 +54,7 @@ class ReferralPathway(models.Model):
     objects = SlugManager()
 
     class Meta:
+        app_label = "referrals"
         verbose_name = _("referral pathway")
         verbose_name_plural = _("referral pathways")
         ordering = ["position", "name"]
@@ -98,6 +104,7 @@ class ServicePathway(models.Model):
     objects = ServicePathwayManager()
 
     class Meta:
+        app_label = "referrals"
         verbose_name = _("service referral route")
         verbose_name_plural = _("service referral routes")
         ordering = ["service", "pathway__position"]
@@ -147,6 +154,7 @@ class ReferralRequirement(models.Model):
     objects = ReferralRequirementManager()
 
     class Meta:
+        app_label = "referrals"
         verbose_name = _("referral requirement")
         verbose_name_plural = _("referral requirements")
         ordering = ["service", "position"]

@@ -10,14 +10,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from directory import coverage
+from commissioning import coverage
 from directory.models import Service, Status, StatusEvent, Tier
 from regions.models import Area
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-COVERAGE = reverse("directory:coverage")
+COVERAGE = reverse("commissioning:coverage")
 
 
 def row_for(matrix, slug):
@@ -125,14 +125,14 @@ def test_the_csv_matches_the_page(client):
     page = client.get(COVERAGE, params)
     matrix = page.context["matrix"]
     rows = list(
-        csv.DictReader(io.StringIO(client.get(reverse("directory:coverage-matrix-csv"), params).content.decode()))
+        csv.DictReader(io.StringIO(client.get(reverse("commissioning:coverage-matrix-csv"), params).content.decode()))
     )
     assert [r["area"] for r in rows] == [row.area.slug for row in matrix.rows]
     for row, exported in zip(matrix.rows, rows, strict=True):
         for level in matrix.risk_levels:
             assert int(exported[f"risk:{level.slug}"]) == row.by_risk[level].count
     gaps = list(
-        csv.DictReader(io.StringIO(client.get(reverse("directory:coverage-gaps-csv"), params).content.decode()))
+        csv.DictReader(io.StringIO(client.get(reverse("commissioning:coverage-gaps-csv"), params).content.decode()))
     )
     computed = [(g["area"], g["risk_level"]) for g in gaps if g["kind"] == "computed"]
     assert computed == [(row.area.slug, level.slug) for row in matrix.rows for level in row.risk_gaps]
@@ -183,7 +183,7 @@ def test_the_map_has_a_tile_for_each_welsh_council_with_its_gaps_in_words(client
     ],
 )
 def test_bad_switches_get_a_400_with_a_message(client, params, message):
-    for url in (COVERAGE, reverse("directory:coverage-matrix-csv")):
+    for url in (COVERAGE, reverse("commissioning:coverage-matrix-csv")):
         response = client.get(url, params)
         assert response.status_code == 400
         assert message in response.content.decode()
@@ -200,15 +200,15 @@ def test_coverage_runs_a_fixed_number_of_queries(client, django_assert_max_num_q
     with django_assert_max_num_queries(17):
         client.get(COVERAGE, {"as_of": "2020-11-01"})
     with django_assert_max_num_queries(17):
-        client.get(reverse("directory:coverage-gaps-csv"))
+        client.get(reverse("commissioning:coverage-gaps-csv"))
     with django_assert_max_num_queries(21):  # one timeline query per date asked (the two, and stated gaps' dates)
         client.get(COVERAGE, {"as_of": "2020-11-01", "compare": "2023-11-17"})
     with django_assert_max_num_queries(20):  # the council's row, then its two lists with their prefetches
-        client.get(reverse("directory:coverage-cell"), {"area": "cardiff", "column": "risk:medium"})
+        client.get(reverse("commissioning:coverage-cell"), {"area": "cardiff", "column": "risk:medium"})
 
 
 def test_funding_page_lists_fragile_and_ended_services(client):
-    response = client.get(reverse("directory:funding"))
+    response = client.get(reverse("commissioning:funding"))
     fragile = {s.slug for s in response.context["fragile"]}
     ended = {s.slug for s in response.context["ended"]}
     assert "choices-dyfed-powys" in fragile
@@ -219,7 +219,7 @@ def test_funding_page_lists_fragile_and_ended_services(client):
 
 def test_standards_page_summarises_every_assessment(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
-        response = client.get(reverse("directory:standards"))
+        response = client.get(reverse("commissioning:standards"))
     rows = {a.slug: (a.green, a.amber, a.red, a.not_rated) for a in response.context["assessments"]}
     assert rows["clear-cardiff-and-vale-2020"] == (12, 1, 0, 0)
     assert rows["drive-cardiff-and-vale-2020"] == (37, 4, 0, 3)
@@ -287,7 +287,7 @@ def test_a_service_somewhere_in_a_larger_area_is_listed_apart_under_its_tier_not
         assert all(s.area_extent == "somewhere" for s in cell.unstated)
         assert not {s.pk for s in cell.unstated} & {s.pk for s in cell.services}
     row, tier, cell = apart[0]
-    page = client.get(reverse("directory:coverage-cell"), {"area": row.area.slug, "column": f"tier:{tier.value}"})
+    page = client.get(reverse("commissioning:coverage-cell"), {"area": row.area.slug, "column": f"tier:{tier.value}"})
     assert page.status_code == 200
     for service in cell.unstated:
         assert service.name in page.content.decode()
@@ -304,7 +304,7 @@ def test_risk_cells_count_services_open_without_a_conviction(client):
 
 
 def test_a_bad_cell_is_a_400(client):
-    cell = reverse("directory:coverage-cell")
+    cell = reverse("commissioning:coverage-cell")
     assert client.get(cell, {"area": "cardiff", "column": "risk:nonsense"}).status_code == 400
     assert client.get(cell, {"area": "nowhere", "column": "risk:high"}).status_code == 400
     assert client.get(cell, {"area": "cardiff", "column": "DROP TABLE"}).status_code == 400

@@ -14,10 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from directory.models import Organisation, Service
-
-from . import services
-from .models import EditorProfile, PendingChange, ProblemReport
-from .roles import needs_review, scope_for
+from editorial import services
+from editorial.models import EditorProfile, PendingChange, ProblemReport
+from editorial.roles import needs_review, scope_for
 
 # The admin index links to the dashboard, the review queue and the problem inbox.
 admin.site.index_template = "editorial/admin/index.html"
@@ -364,3 +363,7 @@ class EditorGroupAdmin(GroupAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._within_own_permissions(request, obj)
+
+
+# The admin of the domain apps below editorial (they import nothing from editorial).
+from . import directory, referrals, regions  # noqa: E402, F401

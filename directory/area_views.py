@@ -1,10 +1,10 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from directory.counts import CachedCountPaginator
-from directory.models import Service, evidence_horizon
+from regions.models import Area, AreaGraph
 
-from .models import Area, AreaGraph
+from .counts import CachedCountPaginator
+from .models import Service, evidence_horizon
 
 AREA_PAGE_SIZE = 40
 
@@ -28,7 +28,7 @@ def area_detail(request, slug):
     shown = list(page)
     return render(
         request,
-        "regions/area_detail.html",
+        "directory/area_detail.html",
         {
             "area": area,
             "page": page,
@@ -42,4 +42,4 @@ def area_detail(request, slug):
 
 
 def area_list(request):
-    return render(request, "regions/area_list.html", {"areas": Area.objects.all()})
+    return render(request, "directory/area_list.html", {"areas": Area.objects.all()})

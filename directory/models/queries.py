@@ -1,0 +1,286 @@
+"""The service QuerySet: the verbs pages, search, coverage and the API select services with."""
+
+import datetime
+
+from django.db import connection, models
+from django.db.models import Exists, F, OuterRef, Q
+
+from directory.search import SEARCH_FIELDS
+from regions.models import AreaGraph
+
+from .vocabulary import AreaExtent, FocusKind, Scope, Status
+
+
+class ServiceQuerySet(models.QuerySet):
+    def referable(self):
+        """Services a practitioner here could use: not comparators elsewhere in the UK."""
+        return self.exclude(scope=Scope.ELSEWHERE)
+
+    def current(self, today=None):
+        """Services running on ``today`` by their timeline (see ``operating_on``)."""
+        return self.operating_on(today or datetime.date.today())
+
+    def with_timeline(self, date):
+        """Annotate each service with what its dated evidence says on ``date``: the one timeline.
+
+        A service's evidence is its status events (what each document says, on the
+        document's date or the date it gives), its start and end dates, and an
+        editor's verification. The latest point at or before ``date`` decides:
+
+        - ``timeline_status``: a ``Status`` value, or ``""`` where nothing is known by then.
+          An end date at or before ``date`` means decommissioned (unless a later document
+          says otherwise); a start date after ``date`` means not yet running; a start date
+          counts as the service starting only where some document says it ran. A service
+          known to have ended whose start is unknown counts as running until its end.
+          An undated document's status holds on every date (it cannot be placed).
+        - ``timeline_evidence``: the newest evidence at or before ``date`` (a document's status,
+          an end date or an editor's verification; 1 January of year 1 where there is none).
+          A start date is not evidence that the service ran: documents give launch dates ahead.
+        - ``evidence_document``: the title of the newest document giving a status by then.
+
+        Everything is computed in the database, so any page runs a fixed number of queries.
+        """
+        from django.db.models import Case, CharField, DateField, F, Subquery, Value, When
+        from django.db.models.functions import Coalesce, Greatest
+        from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
+
+        already = self.query.annotations.get("timeline_date")
+        if already is not None and getattr(already, "value", None) == date:
+            return self  # annotated for this date already (a filter chose by it)
+
+        ended = [Status.DECOMMISSIONED, Status.NEVER_ESTABLISHED]
+        ran = [Status.PILOT, Status.ACTIVE, Status.DECOMMISSIONED]
+        events = StatusEvent.objects.filter(service_id=OuterRef("pk"))
+        dated = (
+            events.filter(date__lte=date)
+            .annotate(same_day_rank=Case(When(status__in=ended, then=Value(0)), default=Value(1)))
+            .order_by("-date", "same_day_rank", "-pk")
+        )
+        undated = events.filter(date__isnull=True).order_by("-pk")
+        event_date = Subquery(dated.values("date")[:1], output_field=DateField())
+        undated_status = Subquery(undated.values("status")[:1], output_field=CharField())
+        floor = Value(datetime.date(1, 1, 1), output_field=DateField())
+        on = Value(date, output_field=DateField())
+
+        def ran_and_first(pk):
+            """Whether any document says the service ran, and its first running status (a pilot or active)."""
+            mine = StatusEvent.objects.filter(service_id=pk)
+            first = mine.filter(status__in=Status.operating(), date__isnull=False).order_by("date", "pk")
+            return (
+                Exists(mine.filter(status__in=ran)),
+                Coalesce(Subquery(first.values("status")[:1]), Value(Status.ACTIVE), output_field=CharField()),
+            )
+
+        def upto(name):
+            return Case(When(**{f"{name}__lte": date}, then=F(name)), default=floor, output_field=DateField())
+
+        # Where a document gives a status by the date, its latest event decides, read against the start and
+        # end dates. Computed inside one correlated subquery so the database looks the event up once.
+        start, end = OuterRef("start_date"), OuterRef("end_date")
+        did_run, start_status = ran_and_first(OuterRef(OuterRef("pk")))
+        decided = dated.annotate(
+            decided=Case(
+                # Ended on or before the date, unless a document after the end says otherwise.
+                When(LessThanOrEqual(end, on) & Q(date__lte=end), then=Value(Status.DECOMMISSIONED)),
+                # Not yet started: what the documents said so far, as a plan.
+                When(GreaterThan(start, on), then=Value(Status.PLANNED)),
+                # A document after the start (or with no start known) decides.
+                When(IsNull(start, True) | Q(date__gt=start) | (Q(date=start) & Q(status__in=ended)), then=F("status")),
+                # The start date, where some document says the service ran.
+                When(did_run, then=start_status),
+                # A planned launch date that has passed with nothing later: still only a plan.
+                default=F("status"),
+                output_field=CharField(),
+            )
+        ).values("decided")[:1]
+        ran_here, start_here = ran_and_first(OuterRef("pk"))
+        nothing_by_then = Case(
+            When(end_date__lte=date, then=Value(Status.DECOMMISSIONED)),
+            When(start_date__gt=date, then=Value("")),
+            When(Q(start_date__lte=date) & ran_here, then=start_here),
+            # Known to have ended later, start unknown: running until its end.
+            When(Q(start_date__isnull=True) & Q(end_date__gte=date), then=Value(Status.ACTIVE)),
+            default=Coalesce(undated_status, Value("")),
+            output_field=CharField(),
+        )
+        status = Coalesce(Subquery(decided, output_field=CharField()), nothing_by_then, output_field=CharField())
+        queryset = self
+        evidence = Greatest(
+            Coalesce(event_date, floor),
+            upto("end_date"),
+            upto("last_verified"),
+            output_field=DateField(),
+        )
+        return queryset.annotate(
+            timeline_status=status,
+            timeline_evidence=evidence,
+            evidence_document=Subquery(dated.values("document__title")[:1], output_field=CharField()),
+            timeline_unconfirmed=Case(
+                When(Q(unconfirmed_on__lte=date) & Q(unconfirmed_on__gt=evidence), then=F("unconfirmed_on")),
+                default=None,
+                output_field=DateField(),
+            ),
+            timeline_date=Value(date, output_field=DateField()),
+        )
+
+    def operating_on(self, date):
+        """Services running on ``date``: active or pilot on their timeline (see ``with_timeline``)."""
+        return self.with_timeline(date).filter(timeline_status__in=Status.operating())
+
+    def not_operating_on(self, date):
+        return self.with_timeline(date).exclude(timeline_status__in=Status.operating())
+
+    def for_risk_level(self, level, *, or_not_stated=False):
+        """Services the documents say take ``level``.
+
+        With ``or_not_stated``, also services whose documents give no risk level at all
+        ("not stated" is never read as "no"); each service is annotated with
+        ``risk_stated`` (True where a document gives ``level``) so pages can group them.
+        """
+        if not or_not_stated:
+            return self.filter(risk_levels=level)
+        through = Service.risk_levels.through.objects.filter(service_id=OuterRef("pk"))
+        stated = Exists(through.filter(risklevel_id=level.pk))
+        return self.annotate(risk_stated=stated).filter(Q(risk_stated=True) | ~Exists(through))
+
+    def for_audience(self, audience, *, or_not_stated=False):
+        """Services the documents say are for ``audience``.
+
+        With ``or_not_stated``, also services for which no document states any
+        audience: "not stated" is never read as "not for them".
+        """
+        focus = ServiceFocus.objects.filter(service_id=OuterRef("pk"), kind=FocusKind.AUDIENCE)
+        condition = Exists(focus.filter(value=audience, applies=True))
+        if or_not_stated:
+            condition |= ~Exists(focus.filter(applies=True))
+        return self.filter(condition)
+
+    def audience_not_stated(self):
+        """Services for which no document states who they are for."""
+        focus = ServiceFocus.objects.filter(service_id=OuterRef("pk"), kind=FocusKind.AUDIENCE, applies=True)
+        return self.filter(~Exists(focus))
+
+    def addressing(self, harm):
+        """Services that work with ``harm`` or whose documents do not say: all but a stated "no".
+
+        Each service is annotated with ``harm_stated``: True where a document
+        says it works with ``harm``, so pages can put those first.
+        """
+        focus = ServiceFocus.objects.filter(service_id=OuterRef("pk"), kind=FocusKind.HARM, value=harm)
+        return self.annotate(harm_stated=Exists(focus.filter(applies=True))).filter(
+            ~Exists(focus.filter(applies=False))
+        )
+
+    def covering(self, area, graph=None):
+        """Services that work in ``area``, wholly or in part.
+
+        A service covers the whole of ``area`` when it covers the area itself or
+        an area containing it (a South Wales Police service covers Cardiff); it
+        covers part of it when its areas only overlap (a Bridgend-only service is
+        in the South Wales Police area). A service whose documents list it for a
+        larger area without saying where in it (``area_extent`` "somewhere") is
+        not said to cover a council it does not name: it is annotated
+        ``extent_unstated``. Each service is annotated with ``covers_whole`` so
+        pages can say which. See ``AreaGraph.coverage_sets``.
+        """
+        graph = graph or AreaGraph.load()
+        whole, part = graph.coverage_sets(area.pk)
+        through = Service.areas.through
+        named = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id=area.pk))
+        in_whole = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id__in=whole))
+        covers_part = Exists(through.objects.filter(service_id=OuterRef("pk"), area_id__in=part))
+        somewhere = Q(area_extent=AreaExtent.SOMEWHERE)
+        return (
+            self.annotate(tl_in_whole=in_whole, tl_named=named, covers_part=covers_part)
+            .annotate(
+                # Listed for a larger area without saying where in it: somewhere in there, councils not stated.
+                extent_unstated=models.ExpressionWrapper(
+                    somewhere & Q(tl_in_whole=True) & Q(tl_named=False), output_field=models.BooleanField()
+                ),
+                covers_whole=models.ExpressionWrapper(
+                    (~somewhere & Q(tl_in_whole=True)) | Q(tl_named=True), output_field=models.BooleanField()
+                ),
+            )
+            .filter(Q(tl_in_whole=True) | Q(covers_part=True))
+        )
+
+    def search(self, text):
+        """Services matching the words in ``text``, best first.
+
+        Both branches search the same fields (``directory.search.SEARCHED``:
+        the service's words and its organisation's and programme's names).
+        On PostgreSQL this is full-text search over the stored document
+        (English stemming, web-search syntax, ranked, GIN index). Other
+        databases get a plain fallback: every word must appear in one of the
+        searched fields.
+        """
+        text = (text or "").strip()
+        if not text:
+            return self
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank
+
+            query = SearchQuery(text, search_type="websearch", config="english")
+            return (
+                self.filter(search_document=query)
+                .annotate(search_rank=SearchRank(F("search_document"), query))
+                .order_by("-search_rank", "name")
+            )
+        condition = Q()
+        for word in text.split()[:12]:
+            word_matches = Q()
+            for field in SEARCH_FIELDS:
+                word_matches |= Q(**{f"{field}__icontains": word})
+            condition &= word_matches
+        return self.filter(condition)
+
+    def for_home_page(self):
+        return self.select_related("organisation").prefetch_related("risk_levels", "pathways__pathway")
+
+    def for_list_page(self):
+        return self.select_related("organisation", "programme").prefetch_related(
+            "risk_levels", "areas", "pathways__pathway", "focus__document"
+        )
+
+    def for_matcher(self):
+        """The list page's data plus contacts and each row's document, for the matcher's reasons."""
+        return self.select_related("organisation", "programme").prefetch_related(
+            "risk_levels", "areas", "pathways__pathway", "focus__document", "contacts"
+        )
+
+    def for_detail_page(self):
+        return self.select_related("organisation", "programme").prefetch_related(
+            "risk_levels",
+            "areas",
+            "contacts",
+            "pathways__pathway",
+            "citations__document",
+            "status_events__document",
+            "availability_notes__document",
+            models.Prefetch(
+                "disagreements",
+                queryset=Disagreement.objects.select_related("earlier__document", "later__document"),
+            ),
+            "links_out__to_service",
+            "links_in__from_service",
+            "requirements",
+            "assessments__items",
+            "focus__document",
+        )
+
+    def for_export(self):
+        return self.select_related("organisation").prefetch_related(
+            "risk_levels", "areas", "pathways__pathway", "contacts", "citations__document"
+        )
+
+
+class ServiceManager(models.Manager.from_queryset(ServiceQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+# Used only inside methods, imported last: these modules import this one.
+from .citations import ServiceFocus  # noqa: E402
+from .links import Disagreement  # noqa: E402
+from .service import Service  # noqa: E402
+from .status import StatusEvent  # noqa: E402
