@@ -109,6 +109,7 @@ class Cell:
     unstated_ids: list = field(default_factory=list)
     open_count: int = 0  # how many of the counted services are open without a conviction, caution or court order
     lookup: coverage_index.ServiceLookup | None = field(default=None, repr=False, compare=False)
+    href: str = ""  # the cell page's address, where the page links to it (``link_cells``)
 
     @property
     def services(self):
@@ -273,6 +274,24 @@ def build_matrix(options, *, services=None, graph=None, timeline=None, only=None
         service_ids=[item.pk for item in facts],
         lookup=lookup,
     )
+
+
+def link_cells(matrix, query, url):
+    """Give each cell its ``href``: ``url`` (the cell page) with the page's query, this council, this column and
+    the matrix's date, and no comparison date. What ``{% querystring area=… column=… as_of=… compare=None %}``
+    gives, built here because the template tag costs more than the whole matrix at national scale."""
+    as_of = matrix.options.as_of.isoformat()
+    for row in matrix.rows:
+        columns = [(f"risk:{level.slug}", cell) for level, cell in row.by_risk.items()]
+        columns += [(f"tier:{tier.value}", cell) for tier, cell in row.by_tier.items()]
+        for column, cell in columns:
+            params = query.copy()
+            params["area"] = row.area.slug
+            params["column"] = column
+            params["as_of"] = as_of
+            if "compare" in params:
+                del params["compare"]
+            cell.href = f"{url}?{params.urlencode()}"
 
 
 def compare_gaps(first, second):
