@@ -14,7 +14,7 @@ urlpatterns = [
     path("services/<str:id>", views.ServiceDetail.as_view(), name="service-detail"),
     path("service_at_locations", views.ServiceAtLocationList.as_view(), name="service-at-location-list"),
     path(
-        "api/oruk/service_at_locations/<str:id>",
+        "service_at_locations/<str:id>",
         views.ServiceAtLocationDetail.as_view(),
         name="service-at-location-detail",
     ),
