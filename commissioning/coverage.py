@@ -1,9 +1,9 @@
 """Coverage for commissioners: which areas have services at which risk levels, on any date.
 
-Everything here is computed in one pass in Python over a handful of queries
-(areas, the area graph, services with their areas, risk levels, routes and
-status history), so the number of queries is fixed however many areas and
-services there are.
+The database says which services run on a date and where (``coverage_index``: the timeline verb,
+the join tables, the stated gaps' services in one query); Python looks them up by area for each
+council. The number of queries is fixed however many areas and services there are, and the Python
+work grows with what the matrix lists, not with councils × services.
 """
 
 import datetime
@@ -15,10 +15,8 @@ from django.db.models import Q
 from directory import csv_safe
 from directory.eligibility import Eligibility
 from directory.models import (
-    AreaExtent,
     FundingLongevity,
     RiskLevel,
-    Scope,
     Service,
     StatedGap,
     Status,
@@ -26,16 +24,12 @@ from directory.models import (
 )
 from regions.models import Area, AreaGraph, AreaKind
 
+from . import coverage_index
+
 # Tiers that work with people who cause harm directly: the risk-level columns
 # count these. Partner support and multi-agency panels appear in the tier
 # columns only, since they are not a service a person at that risk can attend.
-INTERVENTION_TIERS = [
-    Tier.EARLY_INTERVENTION,
-    Tier.MEDIUM_RISK,
-    Tier.HIGH_HARM,
-    Tier.CRIMINAL_JUSTICE,
-    Tier.SEXUAL_VIOLENCE,
-]
+INTERVENTION_TIERS = coverage_index.INTERVENTION_TIERS
 
 GROUPINGS = {
     "police_force_area": AreaKind.POLICE_FORCE_AREA,
@@ -109,33 +103,50 @@ class Options:
 
 @dataclass
 class Cell:
-    """The services a matrix cell counts, and (for a risk level) those here whose documents give no risk level."""
+    """The services a matrix cell counts, and (for a risk level) those here whose documents give no risk level.
 
-    services: list = field(default_factory=list)
-    unstated: list = field(default_factory=list)
+    Holds the services' ids; ``services`` and ``unstated`` read the instances (once per matrix) only where a
+    list is shown, so the matrix page itself reads no service rows."""
+
+    ids: list = field(default_factory=list)
+    unstated_ids: list = field(default_factory=list)
+    open_count: int = 0  # how many of the counted services are open without a conviction, caution or court order
+    lookup: coverage_index.ServiceLookup | None = field(default=None, repr=False, compare=False)
+    href: str = ""  # the cell page's address, where the page links to it (``link_cells``)
+
+    @property
+    def services(self):
+        return self.lookup.services(self.ids) if self.ids else []
+
+    @property
+    def unstated(self):
+        return self.lookup.services(self.unstated_ids) if self.unstated_ids else []
 
     @property
     def count(self):
-        return len(self.services)
+        return len(self.ids)
 
     @property
-    def open_count(self):
-        """How many of the counted services are open without a conviction, caution or court order."""
-        return sum(1 for service in self.services if not is_criminal_justice_only(service))
+    def unstated_count(self):
+        return len(self.unstated_ids)
 
     @property
     def is_gap(self):
         """No service at all: neither one stated to take this risk level nor one whose level is not stated."""
-        return not self.services and not self.unstated
+        return not self.ids and not self.unstated_ids
 
     @property
     def only_unstated(self):
-        return not self.services and bool(self.unstated)
+        return not self.ids and bool(self.unstated_ids)
 
     @property
     def state(self):
         """``covered``, ``unstated`` (only services whose risk level is not stated) or ``gap``."""
-        return "covered" if self.services else "unstated" if self.unstated else "gap"
+        return "covered" if self.ids else "unstated" if self.unstated_ids else "gap"
+
+    @property
+    def any_listed(self):
+        return bool(self.ids or self.unstated_ids)
 
     @property
     def listed(self):
@@ -182,7 +193,13 @@ class Matrix:
     tiers: list
     groups: list
     graph: AreaGraph
-    services: list
+    service_ids: list
+    lookup: coverage_index.ServiceLookup = field(repr=False, compare=False)
+
+    @property
+    def services(self):
+        """Every service counted on the date under the options (instances, read on first use)."""
+        return self.lookup.services(self.service_ids)
 
     @property
     def rows(self):
@@ -195,43 +212,51 @@ class Matrix:
 
 
 def load_services():
-    """Every referable service with what coverage needs, in a fixed number of queries."""
-    return list(
-        Service.objects.referable()
-        .select_related("organisation")
-        .prefetch_related("areas", "risk_levels", "pathways__pathway")
+    """Every referable service's areas and risk levels (read on first use; two queries whatever the size)."""
+    return coverage_index.ServiceAreas()
+
+
+def _cell(items, unstated, lookup):
+    return Cell(
+        ids=[item.pk for item in items],
+        unstated_ids=[item.pk for item in unstated],
+        open_count=sum(1 for item in items if not item.criminal_justice_only),
+        lookup=lookup,
     )
 
 
-def counted_services(services, options, timeline=None):
-    """The services that count under ``options``."""
-    chosen = []
-    statuses = (timeline or Timeline()).on(options.as_of)
-    for service in services:
-        status = statuses.get(service.pk)
-        if status not in Status.operating():
-            continue
-        if status == Status.PILOT and not options.include_pilots:
-            continue
-        if not options.include_criminal_justice and is_criminal_justice_only(service):
-            continue
-        chosen.append(service)
-    return chosen
-
-
-def extent_unstated(service, council):
-    """Listed "somewhere in" a larger area that contains ``council``, without naming it."""
-    return service.area_extent == AreaExtent.SOMEWHERE and all(area.pk != council.pk for area in service.areas.all())
-
-
-def covers(service, whole_and_part):
-    return any(area.pk in whole_and_part for area in service.areas.all())
+def council_row(council, index, graph, risk_levels, lookup):
+    """One council's cells: the counted services covering it (wholly or in part), by risk level and by tier."""
+    whole, part = graph.coverage_sets(council.pk)
+    here = coverage_index.here(index, whole, part)
+    # Listed for a larger area without naming this council.
+    somewhere = {item.pk for item in here if item.somewhere and council.pk not in item.areas}
+    direct = [item for item in here if item.direct]
+    # Not counted, listed apart: no risk level stated, or listed for a larger area without naming this council.
+    unstated = [item for item in direct if not item.levels or item.pk in somewhere]
+    stated = [item for item in direct if item.levels and item.pk not in somewhere]
+    by_risk = {}
+    for level in risk_levels:
+        level_pk = level.pk
+        by_risk[level] = _cell([item for item in stated if level_pk in item.levels], unstated, lookup)
+    # A service listed "somewhere in" a larger area is listed apart under its tier too, not counted.
+    by_tier = {tier.value: ([], []) for tier in Tier}
+    for item in here:
+        by_tier[item.tier][1 if item.pk in somewhere else 0].append(item)
+    by_tier = {tier: _cell(*by_tier[tier.value], lookup) for tier in Tier}
+    return Row(council, by_risk, by_tier)
 
 
 def build_matrix(options, *, services=None, graph=None, timeline=None, only=None):
-    """The matrix under ``options``; ``only`` (a council) builds that council's row alone."""
+    """The matrix under ``options``; ``only`` (a council) builds that council's row alone.
+
+    ``services`` is ``load_services()``'s reading of areas and risk levels, shared by the matrices of one page;
+    the counted services come from the timeline verb in the database (``coverage_index.counted``), so
+    ``timeline`` is only accepted for callers that still pass one."""
     graph = graph or AreaGraph.load()
-    services = counted_services(services if services is not None else load_services(), options, timeline)
+    facts = coverage_index.counted(options, services if services is not None else load_services())
+    lookup = coverage_index.ServiceLookup(item.pk for item in facts)
+    index = coverage_index.by_area(facts)
     risk_levels = list(RiskLevel.objects.all())
     councils = Area.objects.local_authorities().prefetch_related("within")
     councils = list(councils.filter(pk=only.pk) if only is not None else councils)
@@ -239,26 +264,8 @@ def build_matrix(options, *, services=None, graph=None, timeline=None, only=None
 
     groups = {}
     for council in councils:
-        whole, part = graph.coverage_sets(council.pk)
-        here = [service for service in services if covers(service, whole | part)]
-        direct = [s for s in here if s.tier in INTERVENTION_TIERS]
-        # Not counted, listed apart: no risk level stated, or listed for a larger area without naming this council.
-        unstated = [s for s in direct if not s.risk_levels.all() or extent_unstated(s, council)]
-        stated = [s for s in direct if s not in unstated]
-        by_risk = {
-            level: Cell([s for s in stated if any(r.pk == level.pk for r in s.risk_levels.all())], unstated)
-            for level in risk_levels
-        }
-        # A service listed "somewhere in" a larger area is listed apart under its tier too, not counted.
-        somewhere = [s for s in here if extent_unstated(s, council)]
-        by_tier = {
-            tier: Cell(
-                [s for s in here if s.tier == tier and s not in somewhere], [s for s in somewhere if s.tier == tier]
-            )
-            for tier in Tier
-        }
         grouping = next((a for a in council.within.all() if a.kind == grouping_kind), None)
-        groups.setdefault(grouping, []).append(Row(council, by_risk, by_tier))
+        groups.setdefault(grouping, []).append(council_row(council, index, graph, risk_levels, lookup))
 
     ordered = sorted(groups.items(), key=lambda item: (item[0] is None, item[0].name if item[0] else ""))
     return Matrix(
@@ -267,8 +274,27 @@ def build_matrix(options, *, services=None, graph=None, timeline=None, only=None
         tiers=list(Tier),
         groups=[Group(area, sorted(rows, key=lambda row: row.area.name)) for area, rows in ordered],
         graph=graph,
-        services=services,
+        service_ids=[item.pk for item in facts],
+        lookup=lookup,
     )
+
+
+def link_cells(matrix, query, url):
+    """Give each cell its ``href``: ``url`` (the cell page) with the page's query, this council, this column and
+    the matrix's date, and no comparison date. What ``{% querystring area=… column=… as_of=… compare=None %}``
+    gives, built here because the template tag costs more than the whole matrix at national scale."""
+    as_of = matrix.options.as_of.isoformat()
+    for row in matrix.rows:
+        columns = [(f"risk:{level.slug}", cell) for level, cell in row.by_risk.items()]
+        columns += [(f"tier:{tier.value}", cell) for tier, cell in row.by_tier.items()]
+        for column, cell in columns:
+            params = query.copy()
+            params["area"] = row.area.slug
+            params["column"] = column
+            params["as_of"] = as_of
+            if "compare" in params:
+                del params["compare"]
+            cell.href = f"{url}?{params.urlencode()}"
 
 
 def compare_gaps(first, second):
@@ -302,47 +328,61 @@ class GapCheck:
         return self.checkable and self.dated and not self.then
 
 
-def gap_services(gap, services, graph, date, timeline=None):
-    """Services that would fill ``gap`` on ``date`` according to the data."""
+def gap_footprint(gap, graph):
+    """The ids of every area whose services would be in ``gap``'s areas, wholly or in part."""
     footprint = set()
     for area in gap.areas.all():
         whole, part = graph.coverage_sets(area.pk)
         footprint |= whole | part
-    levels = {level.pk for level in gap.risk_levels.all()}
-    found = []
-    options = Options(as_of=date, include_criminal_justice=not gap.excludes_criminal_justice)
-    for service in counted_services(services, options, timeline):
-        if service.scope != Scope.LOCAL or service.tier not in INTERVENTION_TIERS:
-            continue
-        if not covers(service, footprint):
-            continue
-        if gap.tier and service.tier != gap.tier:
-            continue
-        if levels and not levels & {level.pk for level in service.risk_levels.all()}:
-            continue
-        found.append(service)
-    return found
+    return footprint
+
+
+def _in_order(found):
+    """``{key: [pk]}`` → ``{key: [Service]}``, each list in the directory's order (name, slug), in one query."""
+    wanted = {pk for pks in found.values() for pk in pks}
+    ordered = list(Service.objects.filter(pk__in=wanted)) if wanted else []
+    rank = {service.pk: position for position, service in enumerate(ordered)}
+    objects = {service.pk: service for service in ordered}
+    return {key: [objects[pk] for pk in sorted(pks, key=rank.__getitem__)] for key, pks in found.items()}
+
+
+def gap_services(gap, services, graph, date, timeline=None):
+    """Services that would fill ``gap`` on ``date`` according to the data (pages use ``check_stated_gaps``,
+    which asks about every gap in one query)."""
+    services = services if isinstance(services, coverage_index.ServiceAreas) else load_services()
+    return _in_order(coverage_index.gap_fillers([(0, gap, gap_footprint(gap, graph), date)], services))[0]
 
 
 def check_stated_gaps(*, as_of, services=None, graph=None, timeline=None):
     """Each gap a document states (up to ``as_of``, and any from undated documents), with what the data computes
-    then and on ``as_of``."""
+    then and on ``as_of``: every gap on both dates in one query (``coverage_index.gap_fillers``)."""
     graph = graph or AreaGraph.load()
-    services = services if services is not None else load_services()
-    timeline = timeline or Timeline()
-    gaps = (
+    gaps = list(
         StatedGap.objects.filter(Q(as_of__lte=as_of) | Q(as_of__isnull=True))
         .select_related("document")
         .prefetch_related("areas", "risk_levels")
     )
-    checks = []
-    timeline.load([as_of, *(gap.as_of for gap in gaps)])
+    questions = []
+    checkable = {}
     for gap in gaps:
-        checkable = bool(gap.tier or gap.risk_levels.all() or gap.excludes_criminal_justice)
-        then = gap_services(gap, services, graph, gap.as_of, timeline) if checkable and gap.as_of else []
-        now = gap_services(gap, services, graph, as_of, timeline) if checkable else []
-        checks.append(GapCheck(gap=gap, checkable=checkable, then=then, now=now))
-    return checks
+        checkable[gap.pk] = bool(gap.tier or gap.risk_levels.all() or gap.excludes_criminal_justice)
+        if not checkable[gap.pk]:
+            continue
+        footprint = gap_footprint(gap, graph)
+        if gap.as_of:
+            questions.append((("then", gap.pk), gap, footprint, gap.as_of))
+        questions.append((("now", gap.pk), gap, footprint, as_of))
+    services = services if services is not None else load_services()
+    found = _in_order(coverage_index.gap_fillers(questions, services))
+    return [
+        GapCheck(
+            gap=gap,
+            checkable=checkable[gap.pk],
+            then=found.get(("then", gap.pk), []),
+            now=found.get(("now", gap.pk), []),
+        )
+        for gap in gaps
+    ]
 
 
 # --------------------------------------------------------------------------
@@ -448,7 +488,7 @@ def write_matrix_csv(stream, matrix):
             cells = []
             for level in matrix.risk_levels:
                 cell = row.by_risk[level]
-                cells += [cell.count, cell.open_count, len(cell.unstated), cell.state]
+                cells += [cell.count, cell.open_count, cell.unstated_count, cell.state]
             writer.writerow(
                 [row.area.slug, group.area.slug if group.area else "", matrix.options.as_of.isoformat()]
                 + cells

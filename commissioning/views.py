@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,7 @@ def coverage_page(request):
     form, matrix, compared, checks = _coverage(request)
     if matrix is None:
         return render(request, "commissioning/coverage.html", {"form": form}, status=400)
+    coverage.link_cells(matrix, request.GET, reverse("commissioning:coverage-cell"))
     return render(
         request,
         "commissioning/coverage.html",
@@ -85,12 +87,8 @@ def coverage_cell(request):
             "cell": cell,
             "is_risk": kind == "risk",
             "label": label,
-            "services": Service.objects.filter(pk__in=[s.pk for s in cell.services])
-            .for_home_page()
-            .with_timeline(options.as_of),
-            "unstated": Service.objects.filter(pk__in=[s.pk for s in cell.unstated])
-            .for_home_page()
-            .with_timeline(options.as_of),
+            "services": Service.objects.filter(pk__in=cell.ids).for_home_page().with_timeline(options.as_of),
+            "unstated": Service.objects.filter(pk__in=cell.unstated_ids).for_home_page().with_timeline(options.as_of),
         },
     )
 

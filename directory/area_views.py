@@ -1,9 +1,9 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from regions.models import Area, AreaGraph
 
+from .counts import CachedCountPaginator
 from .models import Service, evidence_horizon
 
 AREA_PAGE_SIZE = 40
@@ -24,7 +24,7 @@ def area_detail(request, slug):
         .prefetch_related("areas")
         .order_by("-covers_whole", "name", "slug")
     )
-    page = Paginator(services, AREA_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(services, AREA_PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page)
     return render(
         request,

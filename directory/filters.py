@@ -264,9 +264,16 @@ class ServiceFilter(django_filters.FilterSet):
             return None
         from django.db.models import Count, Q
 
-        counts = self.qs.order_by().aggregate(
-            stated=Count("pk", filter=Q(risk_stated=True), distinct=True),
-            unstated=Count("pk", filter=Q(risk_stated=False), distinct=True),
+        from .counts import cached
+
+        queryset = self.qs.order_by()
+        counts = cached(
+            queryset,
+            "risk_counts",
+            lambda: queryset.aggregate(
+                stated=Count("pk", filter=Q(risk_stated=True), distinct=True),
+                unstated=Count("pk", filter=Q(risk_stated=False), distinct=True),
+            ),
         )
         return counts["stated"], counts["unstated"]
 

@@ -10,12 +10,14 @@ page. Bulk writes that send no signals (``QuerySet.update``, ``bulk_create``) mu
 :func:`bump` themselves (the synthetic generator does).
 """
 
+import contextvars
 import functools
 import hashlib
 import time
 import uuid
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -28,17 +30,40 @@ TIMEOUT = 24 * 60 * 60  # a day at most; the data version makes them stale soone
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
 
+# Within one GET or HEAD request the version is read once and remembered (the page cache, the area select
+# and the search counts all key by it); ``None`` outside such a request, where every call reads the row.
+_request_version = contextvars.ContextVar("directory_data_version", default=None)
+_READING = object()  # in a reading request, not read yet
+
+
 def current_version():
     """The directory's data version: a counter and a random token, changed by every edit (one row, by key)."""
     from .models import DataVersion
 
+    remembered = _request_version.get()
+    if remembered is not None and remembered is not _READING:
+        return remembered
     row = DataVersion.objects.filter(pk=1).values_list("version", "token").first()
-    return f"{row[0]}-{row[1]}" if row else "0"
+    version = f"{row[0]}-{row[1]}" if row else "0"
+    if remembered is _READING:
+        _request_version.set(version)
+    return version
+
+
+def _request_began(sender, environ=None, **kwargs):
+    reading = (environ or {}).get("REQUEST_METHOD") in ("GET", "HEAD")
+    _request_version.set(_READING if reading else None)
+
+
+def _request_ended(sender, **kwargs):
+    _request_version.set(None)
 
 
 def bump():
     """Mark the directory as changed, inside the current transaction."""
     from .models import DataVersion
+
+    _request_version.set(None)  # never remember a version across an edit
 
     token = uuid.uuid4().hex
     if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1, token=token):
@@ -64,6 +89,8 @@ def _on_m2m(sender, action, **kwargs):
 
 
 def connect_signals():
+    request_started.connect(_request_began, dispatch_uid="directory-data-version-request-started")
+    request_finished.connect(_request_ended, dispatch_uid="directory-data-version-request-finished")
     post_save.connect(_on_change, dispatch_uid="directory-data-version-save")
     post_delete.connect(_on_change, dispatch_uid="directory-data-version-delete")
     m2m_changed.connect(_on_m2m, dispatch_uid="directory-data-version-m2m")

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -6,6 +5,7 @@ from django.utils import timezone
 
 from regions.models import AreaGraph
 
+from .counts import CachedCountPaginator
 from .filters import ServiceFilter
 from .forms import AreaSearchForm
 from .models import (
@@ -61,7 +61,7 @@ def service_search(request):
         return render(request, "directory/service_search.html", {"filter": filterset}, status=400)
     chosen = filterset.chosen
     # No DISTINCT: area, audience and harm filter with EXISTS, and a risk level or a route joins at most one row.
-    page = Paginator(filterset.qs, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(filterset.qs, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     results = explain_results(page, graph=graph, chosen=chosen)
     nearest = ([], [])
     if not results and "area" in chosen:

@@ -52,6 +52,9 @@ class AreaGraph:
     def __init__(self, edges):
         self.parents = {}
         self.children = {}
+        # The graph does not change once read, so each walk is done once per graph (coverage asks for every
+        # council's sets, and each of those for every area's descendants).
+        self._memo = {}
         for child_id, parent_id in edges:
             self.parents.setdefault(child_id, set()).add(parent_id)
             self.children.setdefault(parent_id, set()).add(child_id)
@@ -72,13 +75,18 @@ class AreaGraph:
                     todo.append(nxt)
         return seen
 
+    def _remember(self, key, compute):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
     def ancestors(self, area_id):
         """Ids of every area that contains ``area_id`` (not including itself)."""
-        return self._walk(area_id, self.parents)
+        return self._remember(("up", area_id), lambda: frozenset(self._walk(area_id, self.parents)))
 
     def descendants(self, area_id):
         """Ids of every area inside ``area_id`` (not including itself)."""
-        return self._walk(area_id, self.children)
+        return self._remember(("down", area_id), lambda: frozenset(self._walk(area_id, self.children)))
 
     def coverage_sets(self, area_id):
         """``(whole, part)``: the ids of areas whose services cover all, or only part, of ``area_id``.
@@ -90,15 +98,23 @@ class AreaGraph:
         (a Bridgend-only service, or a Cwm Taf Morgannwg one, is in part of the
         South Wales Police area).
         """
+        return self._remember(("sets", area_id), lambda: self._coverage_sets(area_id))
+
+    def _coverage_sets(self, area_id):
+        # Walked upwards from the area and what lies inside it, rather than testing every area of the graph:
+        # an area contains every leaf inside ``area_id`` exactly when it is an ancestor of each of them, and it
+        # shares some area with ``area_id`` exactly when it is one of those areas or an ancestor of one.
         inside = self.descendants(area_id)
-        leaves = {node for node in inside if not self.children.get(node)}
-        nodes = set(self.parents) | set(self.children)
+        leaves = [node for node in inside if not self.children.get(node)]
         whole = {area_id} | self.ancestors(area_id)
         if leaves:
-            whole |= {node for node in nodes if leaves <= self.descendants(node)}
+            whole |= set.intersection(*(set(self.ancestors(leaf)) for leaf in leaves))
         footprint = inside | {area_id}
-        part = {node for node in nodes - whole if (self.descendants(node) | {node}) & footprint}
-        return whole, part
+        part = set()
+        for node in footprint:
+            part |= self.ancestors(node)
+        part = (part | footprint) - whole
+        return frozenset(whole), frozenset(part)
 
 
 class Area(models.Model):

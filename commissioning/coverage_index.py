@@ -1,0 +1,277 @@
+"""What coverage counts, read from the database: which services run on a date, and where.
+
+The matrix used to test every service against every council in Python (councils × services
+``covers()`` calls, each through a related manager). Here the database answers the questions that
+grow with the directory, in a fixed number of queries:
+
+- which referable services run on a date under the page's switches (the one timeline verb,
+  ``ServiceQuerySet.operating_on``; pilots and criminal-justice-only services left out in the query);
+- which areas and risk levels each service lists (two reads of the join tables, shared by every
+  date on a page);
+- for the gaps the documents state, which services would fill each one on its date (one UNION ALL
+  of small filtered queries, each with the timeline condition pushed down).
+
+Python then looks services up by area (``by_area``) and takes, for each council, the union over the
+areas that cover it (``AreaGraph.coverage_sets``): work in proportion to what the matrix lists, not to
+councils × services. Model instances are read only for what a page shows (``ServiceLookup``).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+
+from directory.models import AreaExtent, JusticeRequirement, Scope, Service, ServicePathway, Status, Tier
+
+INTERVENTION_TIERS = [
+    Tier.EARLY_INTERVENTION,
+    Tier.MEDIUM_RISK,
+    Tier.HIGH_HARM,
+    Tier.CRIMINAL_JUSTICE,
+    Tier.SEXUAL_VIOLENCE,
+]
+
+
+def criminal_justice_only():
+    """``coverage.is_criminal_justice_only`` as a database condition: criminal-justice tier, court-mandated
+    attendance, a conviction or conditional caution required, or routes that all need a justice decision."""
+    links = ServicePathway.objects.filter(service_id=OuterRef("pk"))
+    open_route = links.filter(pathway__justice_requirement__in=["", JusticeRequirement.NONE])
+    return ExpressionWrapper(
+        Q(tier=Tier.CRIMINAL_JUSTICE)
+        | Q(attendance="mandated")
+        | Q(justice_requirement__in=[JusticeRequirement.CONVICTION, JusticeRequirement.CONDITIONAL_CAUTION])
+        | (Q(Exists(links)) & ~Q(Exists(open_route))),
+        output_field=BooleanField(),
+    )
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the matrix needs of one counted service."""
+
+    pk: int
+    rank: int  # its place in the directory's order (name, slug)
+    tier: str
+    direct: bool  # works with the person directly: counted in the risk-level columns
+    somewhere: bool  # listed "somewhere in" its areas, councils not stated
+    criminal_justice_only: bool
+    scope: str
+    status: str
+    areas: frozenset
+    levels: tuple  # risk level pks, in the risk levels' order
+
+
+class ServiceAreas:
+    """Every referable service's areas and risk levels (two queries, read once per page, whatever the dates),
+    and which services run on each date asked (one timeline query per date, shared by the matrix and the
+    stated gaps of one page)."""
+
+    def __init__(self):
+        self._areas = None
+        self._levels = None
+        self._running = {}
+
+    def running(self, date):
+        """``[Facts]`` of every referable service running on ``date`` (pilots and criminal justice included),
+        in the directory's order."""
+        if date not in self._running:
+            rows = (
+                Service.objects.referable()
+                .operating_on(date)
+                .annotate(cj_only=criminal_justice_only())
+                .order_by("name", "slug", "pk")
+                .values_list("pk", "tier", "area_extent", "cj_only", "scope", "timeline_status")
+            )
+            self._running[date] = [
+                Facts(
+                    pk=pk,
+                    rank=rank,
+                    tier=tier,
+                    direct=tier in INTERVENTION_TIERS,
+                    somewhere=extent == AreaExtent.SOMEWHERE,
+                    criminal_justice_only=bool(cj_only),
+                    scope=scope,
+                    status=status,
+                    areas=self.areas(pk),
+                    levels=self.levels(pk),
+                )
+                for rank, (pk, tier, extent, cj_only, scope, status) in enumerate(rows)
+            ]
+        return self._running[date]
+
+    def has_running(self, date):
+        return date in self._running
+
+    def _load(self):
+        if self._areas is not None:
+            return
+        referable = Service.objects.referable().values("pk")
+        areas, levels = {}, {}
+        through = Service.areas.through.objects.filter(service_id__in=referable)
+        for service_id, area_id in through.values_list("service_id", "area_id"):
+            areas.setdefault(service_id, set()).add(area_id)
+        risk = Service.risk_levels.through.objects.filter(service_id__in=referable)
+        for service_id, level_id in risk.order_by("risklevel__rank").values_list("service_id", "risklevel_id"):
+            levels.setdefault(service_id, []).append(level_id)
+        self._areas = {pk: frozenset(ids) for pk, ids in areas.items()}
+        self._levels = {pk: tuple(ids) for pk, ids in levels.items()}
+
+    def areas(self, pk):
+        if self._areas is None:
+            self._load()
+        return self._areas.get(pk, frozenset())
+
+    def levels(self, pk):
+        if self._levels is None:
+            self._load()
+        return self._levels.get(pk, ())
+
+
+class ServiceLookup:
+    """Service instances for lists a page shows, read in one go on first use (none if nothing shows a list)."""
+
+    def __init__(self, pks):
+        self.pks = list(pks)
+        self._objects = None
+
+    def services(self, pks):
+        if self._objects is None:
+            chosen = (
+                Service.objects.filter(pk__in=self.pks)
+                .select_related("organisation")
+                .prefetch_related("areas", "risk_levels", "pathways__pathway")
+            )
+            self._objects = {service.pk: service for service in chosen}
+        return [self._objects[pk] for pk in pks]
+
+
+def counted(options, service_areas):
+    """``[Facts]`` of the services counted under ``options`` (a ``coverage.Options``), in the directory's order:
+    running on the date, without pilots or criminal-justice-only services where the switches leave them out."""
+    return [
+        item
+        for item in service_areas.running(options.as_of)
+        if (options.include_pilots or item.status != Status.PILOT)
+        and (options.include_criminal_justice or not item.criminal_justice_only)
+    ]
+
+
+def by_area(facts):
+    """``{area pk: [Facts]}``: each counted service under every area it lists."""
+    index = {}
+    for item in facts:
+        for area_id in item.areas:
+            index.setdefault(area_id, []).append(item)
+    return index
+
+
+def here(index, whole, part):
+    """The counted services that cover any of the areas ``whole | part``, each once, in the directory's order."""
+    found = {}
+    for area_id in whole | part:
+        for item in index.get(area_id, ()):
+            found[item.pk] = item
+    return sorted(found.values(), key=lambda item: item.rank)
+
+
+# The stated gaps' own dates: documents of many dates may each state a gap, so one page can ask about dozens of
+# dates. Building the timeline expression through the ORM costs more than running it, so the query for "local
+# services in these areas running on this date" is compiled once per size of area list, with a stand-in date and
+# stand-in area ids, and each date's copy gets its own values in the parameters.
+_STAND_IN_DATE = datetime.date(1111, 11, 11)
+_STAND_IN_AREA = -1_000_000  # area ids are positive: a stand-in never matches, so it also pads a shorter list
+_compiled = {}
+
+
+def _running_in(size):
+    """``(sql, params)`` of the candidates query for an area list of ``size`` ids, compiled once per size."""
+    key = (connection.vendor, connection.alias, size)
+    if key not in _compiled:
+        stand_ins = [_STAND_IN_AREA - index for index in range(size)]
+        areas = Service.areas.through.objects.filter(service_id=OuterRef("pk"), area_id__in=stand_ins)
+        candidates = (
+            Service.objects.referable()
+            .filter(Exists(areas), scope=Scope.LOCAL, tier__in=INTERVENTION_TIERS)
+            .operating_on(_STAND_IN_DATE)
+            .annotate(cj_only=criminal_justice_only())
+            .order_by()
+            .values_list("pk", "tier", "cj_only")
+        )
+        _compiled[key] = candidates.query.sql_with_params()
+    return _compiled[key]
+
+
+def _running_in_on(footprint, date):
+    """``(sql, params)``: local services working with the person directly, in any of ``footprint``'s areas,
+    running on ``date`` (the timeline verb's query, compiled once; see ``_running_in``)."""
+    areas = sorted(footprint)
+    size = 8
+    while size < len(areas):
+        size *= 2
+    sql, params = _running_in(size)
+    values = {_STAND_IN_AREA - index: area_id for index, area_id in enumerate(areas)}
+    values[_STAND_IN_DATE] = date
+    values[_STAND_IN_DATE.isoformat()] = date.isoformat()  # where the backend passes dates as text (SQLite)
+    replaced = [values.get(param, param) if isinstance(param, int | str | datetime.date) else param for param in params]
+    if _STAND_IN_DATE in replaced or _STAND_IN_DATE.isoformat() in replaced:
+        raise AssertionError("the stand-in date was left in the query")  # pragma: no cover
+    return sql, replaced
+
+
+def gap_fillers(questions, service_areas):
+    """Which services would fill each stated gap on a date, in one query.
+
+    ``questions`` is ``[(key, gap, footprint, date)]``; the answer is ``{key: [pk, …]}``. A service fills a
+    gap when, on the date, it runs (pilots too), is delivered locally, works with the person directly (of the
+    gap's kind where it names one), lists some area of the footprint, takes one of the gap's risk levels (where
+    it names any) and, where the gap leaves out criminal justice, is not criminal-justice only.
+
+    The database answers "which local services in any of these footprints run on this date" once per distinct
+    date (the parts of one UNION ALL), with the timeline condition pushed down, unless ``service_areas`` has
+    read that date already (the page's own date); each gap's own conditions are then read from
+    ``service_areas`` for those services.
+    """
+    running = {}
+    for date in {date for *_rest, date in questions}:
+        if service_areas.has_running(date):  # the page's own date: already read for the matrix
+            running[date] = [
+                (item.pk, item.tier, item.criminal_justice_only)
+                for item in service_areas.running(date)
+                if item.scope == Scope.LOCAL and item.direct
+            ]
+    dates = sorted({date for _key, _gap, footprint, date in questions if footprint} - set(running))
+    if dates:
+        parts, params = [], []
+        for index, date in enumerate(dates):
+            footprints = set().union(*(footprint for _key, _gap, footprint, when in questions if when == date))
+            sql, part_params = _running_in_on(footprints, date)
+            # ``index`` is this loop's integer and ``sql`` the ORM's compiled text: every value is a parameter.
+            parts.append(f"SELECT {index} AS part, q{index}.* FROM ({sql}) q{index}")  # noqa: S608
+            params += part_params
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for index, pk, tier, cj_only in cursor.fetchall():
+                running.setdefault(dates[index], []).append((pk, tier, bool(cj_only)))
+    # Each date's services by the areas they list, so a gap looks only at services in its own footprint.
+    in_area = {}
+    for date, rows in running.items():
+        index = in_area[date] = {}
+        for rank, (pk, tier, cj_only) in enumerate(rows):
+            row = (rank, pk, tier, cj_only, frozenset(service_areas.levels(pk)))
+            for area_id in service_areas.areas(pk):
+                index.setdefault(area_id, []).append(row)
+    answers = {}
+    for key, gap, footprint, date in questions:
+        levels = {level.pk for level in gap.risk_levels.all()}
+        index = in_area.get(date, {})
+        here = {row[1]: row for area_id in footprint for row in index.get(area_id, ())}
+        answers[key] = [
+            pk
+            for _rank, pk, tier, cj_only, its_levels in sorted(here.values())
+            if (not gap.tier or tier == gap.tier)
+            and (not levels or not levels.isdisjoint(its_levels))
+            and not (gap.excludes_criminal_justice and cj_only)
+        ]
+    return answers

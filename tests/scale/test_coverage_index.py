@@ -1,0 +1,117 @@
+"""The matrix read from the database (coverage_index) says exactly what the walk over every service said.
+
+The reference below is the old computation, kept here as the spec: every council against every
+counted service, in Python, from fully loaded model instances. It is slow (councils × services) and
+is run only on the real directory.
+"""
+
+import datetime
+
+import pytest
+
+from commissioning import coverage, coverage_index
+from directory.models import AreaExtent, RiskLevel, Service, Status, Tier
+from regions.models import Area, AreaGraph
+
+pytestmark = pytest.mark.django_db
+
+DATES = [datetime.date(2016, 6, 1), datetime.date(2019, 6, 1), datetime.date(2020, 11, 1), datetime.date(2026, 12, 1)]
+
+
+def walk(options):
+    """``{(council slug, column): (counted slugs, listed-apart slugs)}`` by testing every service for every council."""
+    services = list(
+        Service.objects.referable().prefetch_related("areas", "risk_levels", "pathways__pathway").order_by("name")
+    )
+    statuses = dict(Service.objects.referable().with_timeline(options.as_of).values_list("pk", "timeline_status"))
+    counted = [
+        s
+        for s in services
+        if statuses[s.pk] in Status.operating()
+        and (options.include_pilots or statuses[s.pk] != Status.PILOT)
+        and (options.include_criminal_justice or not coverage.is_criminal_justice_only(s))
+    ]
+    graph = AreaGraph.load()
+    cells = {}
+    for council in Area.objects.local_authorities():
+        whole, part = graph.coverage_sets(council.pk)
+        here = [s for s in counted if any(a.pk in whole | part for a in s.areas.all())]
+        apart = {
+            s.pk
+            for s in here
+            if s.area_extent == AreaExtent.SOMEWHERE and all(a.pk != council.pk for a in s.areas.all())
+        }
+        direct = [s for s in here if s.tier in coverage.INTERVENTION_TIERS]
+        unstated = [s for s in direct if not s.risk_levels.all() or s.pk in apart]
+        for level in RiskLevel.objects.all():
+            taking = [s for s in direct if s not in unstated and level in s.risk_levels.all()]
+            cells[(council.slug, f"risk:{level.slug}")] = (
+                sorted(s.slug for s in taking),
+                sorted(s.slug for s in unstated),
+                sum(1 for s in taking if not coverage.is_criminal_justice_only(s)),
+            )
+        for tier in Tier:
+            cells[(council.slug, f"tier:{tier.value}")] = (
+                sorted(s.slug for s in here if s.tier == tier and s.pk not in apart),
+                sorted(s.slug for s in here if s.tier == tier and s.pk in apart),
+                sum(
+                    1 for s in here if s.tier == tier and s.pk not in apart and not coverage.is_criminal_justice_only(s)
+                ),
+            )
+    return cells
+
+
+def read(matrix):
+    cells = {}
+    for row in matrix.rows:
+        columns = [(f"risk:{level.slug}", cell) for level, cell in row.by_risk.items()]
+        columns += [(f"tier:{tier.value}", cell) for tier, cell in row.by_tier.items()]
+        for column, cell in columns:
+            cells[(row.area.slug, column)] = (
+                sorted(s.slug for s in cell.services),
+                sorted(s.slug for s in cell.unstated),
+                cell.open_count,
+            )
+            assert (cell.count, cell.unstated_count) == (len(cell.services), len(cell.unstated))
+    return cells
+
+
+@pytest.mark.parametrize("as_of", DATES)
+@pytest.mark.parametrize("switches", [{}, {"include_criminal_justice": False}, {"include_pilots": False}])
+def test_the_matrix_from_the_database_is_the_walk_over_every_service(as_of, switches):
+    options = coverage.Options(as_of=as_of, **switches)
+    assert read(coverage.build_matrix(options)) == walk(options)
+
+
+def test_the_criminal_justice_condition_in_the_database_is_the_python_rule():
+    flags = dict(Service.objects.annotate(cj=coverage_index.criminal_justice_only()).values_list("pk", "cj"))
+    services = Service.objects.prefetch_related("pathways__pathway")
+    assert {s.pk: coverage.is_criminal_justice_only(s) for s in services} == {pk: bool(f) for pk, f in flags.items()}
+    assert any(flags.values()) and not all(flags.values())
+
+
+def test_a_cell_page_lists_one_councils_cell_without_reading_every_service(client, django_assert_max_num_queries):
+    options = coverage.Options(as_of=datetime.date(2020, 11, 1))
+    whole = coverage.build_matrix(options)
+    cardiff = next(row for row in whole.rows if row.area.slug == "cardiff")
+    alone = coverage.build_matrix(options, only=cardiff.area)
+    assert [row.area.slug for row in alone.rows] == ["cardiff"]
+    assert read(alone) == {key: value for key, value in read(whole).items() if key[0] == "cardiff"}
+
+
+def test_the_stated_gaps_from_the_pages_dates_match_each_gap_asked_alone():
+    graph = AreaGraph.load()
+    as_of = datetime.date(2026, 11, 23)
+    # As the page does: the matrix reads the date's running services, the gaps on that date reuse them.
+    read_once = coverage.load_services()
+    coverage.build_matrix(coverage.Options(as_of=as_of), services=read_once, graph=graph)
+    checks = coverage.check_stated_gaps(as_of=as_of, services=read_once, graph=graph)
+    assert any(check.then for check in checks) and any(check.now for check in checks)
+    services = coverage.load_services()  # nothing read yet: each gap's date asked of the database
+    for check in checks:
+        if not check.checkable:
+            assert (check.then, check.now) == ([], [])
+            continue
+        assert check.now == coverage.gap_services(check.gap, services, graph, as_of)
+        if check.gap.as_of:
+            assert check.then == coverage.gap_services(check.gap, services, graph, check.gap.as_of)
