@@ -10,8 +10,9 @@ from directory.models import Document, Service, StandardsAssessment, Tier, evide
 from directory.pagecache import shared_page
 from regions.models import AreaGraph
 
-from . import coverage
+from . import coverage, exports, gaps, hexmap
 from .forms import CoverageCellForm, CoverageForm
+from .funding import funding_overview
 
 
 def _coverage(request):
@@ -28,7 +29,7 @@ def _coverage(request):
     compared = compare_options and coverage.build_matrix(
         compare_options, services=services, graph=graph, timeline=timeline
     )
-    checks = coverage.check_stated_gaps(as_of=options.as_of, services=services, graph=graph, timeline=timeline)
+    checks = gaps.check_stated_gaps(as_of=options.as_of, services=services, graph=graph, timeline=timeline)
     return form, matrix, compared, checks
 
 
@@ -47,9 +48,9 @@ def coverage_page(request):
             "matrix": matrix,
             "compared": compared,
             "comparison": coverage.compare_gaps(matrix, compared) if compared else None,
-            "maps": [(m, coverage.hex_tiles(m)) for m in (matrix, compared) if m],
+            "maps": [(m, hexmap.hex_tiles(m)) for m in (matrix, compared) if m],
             "checks": checks,
-            "viewbox": coverage.MAP_VIEWBOX,
+            "viewbox": hexmap.MAP_VIEWBOX,
             "document_dates": Document.objects.exclude(published=None).order_by("published"),
             "horizon": evidence_horizon(),
             "today": timezone.localdate(),
@@ -101,16 +102,16 @@ def coverage_csv(request, kind):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="coverage-{kind}-{matrix.options.as_of}.csv"'
     if kind == "matrix":
-        coverage.write_matrix_csv(response, matrix)
+        exports.write_matrix_csv(response, matrix)
     else:
-        coverage.write_gaps_csv(response, matrix, checks)
+        exports.write_gaps_csv(response, matrix, checks)
     return response
 
 
 @shared_page
 def funding(request):
     """Which provision is fragile: annual or time-limited funding, and what has been decommissioned."""
-    context = coverage.funding_overview(Service.objects.referable(), today=timezone.localdate())
+    context = funding_overview(Service.objects.referable(), today=timezone.localdate())
     return render(request, "commissioning/funding.html", context)
 
 

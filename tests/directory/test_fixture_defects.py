@@ -12,7 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
 
-from commissioning import coverage
+from commissioning import coverage, gaps
 from directory.models import Citation, Disagreement, Document, GlossaryTerm, Service, StatedGap, Status, Tier
 from directory.services import glossary_index, link_glossary_terms
 from regions.models import Area
@@ -263,7 +263,7 @@ def test_the_coverage_page_shows_every_distinct_gap_the_documents_state(client):
 
 
 def test_north_cumbria_gap_is_undated_and_still_a_gap():
-    checked = {c.gap.slug: c for c in coverage.check_stated_gaps(as_of=datetime.date(2026, 11, 23))}
+    checked = {c.gap.slug: c for c in gaps.check_stated_gaps(as_of=datetime.date(2026, 11, 23))}
     north = checked["north-cumbria-not-served-by-they-matter"]
     assert (north.checkable, north.dated, north.agrees, north.now) == (True, False, False, [])
     assert north.gap.areas.get().slug == "north-cumbria"

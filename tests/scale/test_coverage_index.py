@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from commissioning import coverage, coverage_index
+from commissioning import coverage, coverage_index, gaps
 from directory.models import AreaExtent, RiskLevel, Service, Status, Tier
 from regions.models import Area, AreaGraph
 
@@ -105,13 +105,13 @@ def test_the_stated_gaps_from_the_pages_dates_match_each_gap_asked_alone():
     # As the page does: the matrix reads the date's running services, the gaps on that date reuse them.
     read_once = coverage.load_services()
     coverage.build_matrix(coverage.Options(as_of=as_of), services=read_once, graph=graph)
-    checks = coverage.check_stated_gaps(as_of=as_of, services=read_once, graph=graph)
+    checks = gaps.check_stated_gaps(as_of=as_of, services=read_once, graph=graph)
     assert any(check.then for check in checks) and any(check.now for check in checks)
     services = coverage.load_services()  # nothing read yet: each gap's date asked of the database
     for check in checks:
         if not check.checkable:
             assert (check.then, check.now) == ([], [])
             continue
-        assert check.now == coverage.gap_services(check.gap, services, graph, as_of)
+        assert check.now == gaps.gap_services(check.gap, services, graph, as_of)
         if check.gap.as_of:
-            assert check.then == coverage.gap_services(check.gap, services, graph, check.gap.as_of)
+            assert check.then == gaps.gap_services(check.gap, services, graph, check.gap.as_of)

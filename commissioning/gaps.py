@@ -1,0 +1,85 @@
+"""Gaps the documents state, beside what the data computes for the same areas and dates."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from directory.models import Service, StatedGap
+from regions.models import AreaGraph
+
+from . import coverage_index
+from .coverage import load_services
+
+
+@dataclass
+class GapCheck:
+    gap: StatedGap
+    checkable: bool
+    then: list  # services the data counts on the date the document speaks for
+    now: list  # services the data counts on the chosen date
+
+    @property
+    def dated(self):
+        """False for a gap from an undated document: there is no "then" to compare with."""
+        return self.gap.as_of is not None
+
+    @property
+    def agrees(self):
+        return self.checkable and self.dated and not self.then
+
+
+def gap_footprint(gap, graph):
+    """The ids of every area whose services would be in ``gap``'s areas, wholly or in part."""
+    footprint = set()
+    for area in gap.areas.all():
+        whole, part = graph.coverage_sets(area.pk)
+        footprint |= whole | part
+    return footprint
+
+
+def _in_order(found):
+    """``{key: [pk]}`` → ``{key: [Service]}``, each list in the directory's order (name, slug), in one query."""
+    wanted = {pk for pks in found.values() for pk in pks}
+    ordered = list(Service.objects.filter(pk__in=wanted)) if wanted else []
+    rank = {service.pk: position for position, service in enumerate(ordered)}
+    objects = {service.pk: service for service in ordered}
+    return {key: [objects[pk] for pk in sorted(pks, key=rank.__getitem__)] for key, pks in found.items()}
+
+
+def gap_services(gap, services, graph, date, timeline=None):
+    """Services that would fill ``gap`` on ``date`` according to the data (pages use ``check_stated_gaps``,
+    which asks about every gap in one query)."""
+    services = services if isinstance(services, coverage_index.ServiceAreas) else load_services()
+    return _in_order(coverage_index.gap_fillers([(0, gap, gap_footprint(gap, graph), date)], services))[0]
+
+
+def check_stated_gaps(*, as_of, services=None, graph=None, timeline=None):
+    """Each gap a document states (up to ``as_of``, and any from undated documents), with what the data computes
+    then and on ``as_of``: every gap on both dates in one query (``coverage_index.gap_fillers``)."""
+    graph = graph or AreaGraph.load()
+    gaps = list(
+        StatedGap.objects.filter(Q(as_of__lte=as_of) | Q(as_of__isnull=True))
+        .select_related("document")
+        .prefetch_related("areas", "risk_levels")
+    )
+    questions = []
+    checkable = {}
+    for gap in gaps:
+        checkable[gap.pk] = bool(gap.tier or gap.risk_levels.all() or gap.excludes_criminal_justice)
+        if not checkable[gap.pk]:
+            continue
+        footprint = gap_footprint(gap, graph)
+        if gap.as_of:
+            questions.append((("then", gap.pk), gap, footprint, gap.as_of))
+        questions.append((("now", gap.pk), gap, footprint, as_of))
+    services = services if services is not None else load_services()
+    found = _in_order(coverage_index.gap_fillers(questions, services))
+    return [
+        GapCheck(
+            gap=gap,
+            checkable=checkable[gap.pk],
+            then=found.get(("then", gap.pk), []),
+            now=found.get(("now", gap.pk), []),
+        )
+        for gap in gaps
+    ]
