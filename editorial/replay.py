@@ -81,6 +81,24 @@ def _formset_data(formset, rows):
     return data
 
 
+def _lay_outside_fields(formset, rows):
+    """Row fields the inline form does not show (who stated an editor's statement), set on each row as
+    ``apply_edit`` sets the object's own: the form validates the rest, the model's clean() and constraints
+    see all of it."""
+    label = formset.model._meta.label_lower
+    mine = [row for row in rows if row["model"] == label]
+    changed = {row["pk"]: row for row in mine if row["action"] == "change"}
+    added = [row for row in mine if row["action"] == "add"]
+    initial = formset.initial_form_count()
+    for index, form in enumerate(formset.forms):
+        if index < initial:
+            row = changed.get(form.instance.pk)
+        else:
+            row = added[index - initial] if index - initial < len(added) else None
+        if row:
+            _set_values(form.instance, {k: v for k, v in row.get("fields", {}).items() if k not in form.fields})
+
+
 def _messages(form, formsets):
     """Every error of the form and formsets, each saying which part it is about."""
     found = []
@@ -140,6 +158,8 @@ def apply_edit(obj, *, user, fields=None, m2m=None, rows=(), author=None, reason
     valid = form.is_valid()
     instance = form.instance
     formsets = [formset_class(data, **{**kwargs, "instance": instance}) for formset_class, kwargs in unbound]
+    for formset in formsets:
+        _lay_outside_fields(formset, rows)
     valid = all([valid] + [formset.is_valid() for formset in formsets])
     if not valid:
         raise ValidationError(_messages(form, formsets) or [gettext("The change could not be applied.")])

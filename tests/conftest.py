@@ -150,6 +150,17 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a Welsh request in an earlier test leaves Welsh
+    active in the thread (LocaleMiddleware does not reset it), which code called without a request reads."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def admin_client(client, admin_user):
     """pytest-django's superuser client, signed in with the second factor given (the admin requires it)."""
