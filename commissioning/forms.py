@@ -1,12 +1,11 @@
 import dataclasses
 import datetime
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Div, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Div, Field, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from directory.layout import small_select
+from directory.layout import get_form_helper, small_select
 from regions.models import Area
 
 from .coverage import Options
@@ -65,10 +64,7 @@ class CoverageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"  # a POST form would bring a CSRF token and its cookie
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = get_form_helper(
             _columns(
                 small_select("group_by"),
                 Field.text("as_of", label_size=Size.SMALL, field_width=10),

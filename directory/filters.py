@@ -3,8 +3,7 @@
 import hashlib
 
 import django_filters
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 from django.core.cache import cache
 from django.forms.models import ModelChoiceIterator
@@ -18,7 +17,7 @@ from django_filters import fields as filter_fields
 
 from regions.models import Area, AreaGraph, AreaKind
 
-from .layout import small_select
+from .layout import get_form_helper, small_select
 from .models import Attendance, Audience, Format, Harm, ReferralPathway, RiskLevel, Service, Tier
 
 MAX_QUERY_LENGTH = 200
@@ -105,10 +104,7 @@ class AreaFilter(django_filters.ModelChoiceFilter):
 class ServiceFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = get_form_helper(
             Field.text("q", label_size=Size.SMALL),
             small_select("area"),
             small_select("risk"),

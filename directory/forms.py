@@ -1,12 +1,11 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Area
 
 from .filters import AreaChoiceField
-from .layout import small_select
+from .layout import get_form_helper, small_select
 
 
 class AreaSearchForm(forms.Form):
@@ -31,10 +30,7 @@ class AreaSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"  # a POST form would bring a CSRF token and its cookie
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = get_form_helper(
             Field.text("q", label_size=Size.MEDIUM),
             small_select("area"),
             Button("submit", _("Find services")),
