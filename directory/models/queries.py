@@ -9,6 +9,7 @@ from directory.search import SEARCH_FIELDS
 from regions.models import AreaGraph
 
 from .evidence import EVIDENCE_SOURCE_SEPARATOR
+from .freshness import needs_review_condition
 from .vocabulary import AreaExtent, FocusKind, Scope, Status
 
 
@@ -20,6 +21,14 @@ class ServiceQuerySet(models.QuerySet):
     def current(self, today=None):
         """Services running on ``today`` by their timeline (see ``operating_on``)."""
         return self.operating_on(today or datetime.date.today())
+
+    def needing_review(self, today):
+        """Services never verified, or last verified too long before ``today`` (``needs_review_condition``)."""
+        return self.filter(needs_review_condition(today))
+
+    def verified_recently(self, today):
+        """The others: verified within the review period before ``today``."""
+        return self.exclude(needs_review_condition(today))
 
     def with_timeline(self, date):
         """Annotate each service with what its dated evidence says on ``date``: the one timeline.

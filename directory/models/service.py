@@ -16,6 +16,7 @@ from regions.natural_keys import NaturalKeyManager
 
 from .documents import shown_to_its_precision
 from .evidence import Claim
+from .freshness import holds, needs_review_condition
 from .organisations import Organisation, Programme
 from .queries import ServiceQuerySet
 from .vocabulary import (
@@ -260,6 +261,10 @@ class Service(models.Model):
         """Rules on one service's own fields that the database cannot state (see also Meta.constraints)."""
         if self.last_verified and self.last_verified > timezone.localdate():
             raise ValidationError({"last_verified": _("The date last verified cannot be in the future")})
+
+    def needs_review(self, today):
+        """Whether this service needs review on ``today``: the condition ``needing_review`` filters by."""
+        return holds(needs_review_condition(today), self)
 
     def natural_key(self):
         return (self.slug,)
