@@ -134,3 +134,11 @@ def test_english_only_content_on_welsh_coverage_pages_is_marked_english(client):
     assert "Provider not named in the source documents</a>" not in html.replace(
         'lang="en">Provider not named in the source documents</a>', ""
     )
+
+
+def test_a_cells_page_leads_back_to_the_same_matrix(client):
+    params = {"area": "cardiff", "column": "risk:medium", "group_by": "health_board", "pilots": "exclude"}
+    body = client.get(reverse("commissioning:coverage-cell"), params).content.decode()
+    back = re.search(r'<a class="govuk-link" href="(/coverage/\?[^"]*)">Back to the matrix</a>', body).group(1)
+    assert "group_by=health_board" in back and "pilots=exclude" in back and "as_of=2023-11-17" in back
+    assert "area=" not in back and "column=" not in back
