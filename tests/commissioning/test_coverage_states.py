@@ -142,3 +142,20 @@ def test_a_cells_page_leads_back_to_the_same_matrix(client):
     back = re.search(r'<a class="govuk-link" href="(/coverage/\?[^"]*)">Back to the matrix</a>', body).group(1)
     assert "group_by=health_board" in back and "pilots=exclude" in back and "as_of=2023-11-17" in back
     assert "area=" not in back and "column=" not in back
+
+
+def test_the_two_dates_table_says_what_each_cell_says_not_a_bare_count(client):
+    """Side by side, a level with only services of unstated risk level reads "Not stated: n" (never "0"), and one
+    with only stale evidence says since when."""
+    response = client.get(COVERAGE, {"as_of": "2019-06-01", "compare": "2020-11-01", "criminal_justice": "exclude"})
+    body = response.content.decode()
+    vale = re.search(
+        r'<th scope="row" class="govuk-table__header" lang="[a-z]+">Vale of Glamorgan</th>(.*?)</tr>', body, re.S
+    )
+    medium = re.findall(r"<td .*?</td>", vale.group(1), re.S)[1]
+    assert re.search(r'→ <span class="app-cell--unstated">Not stated: \d+</span>', medium)
+    later = client.get(COVERAGE, {"as_of": "2020-11-01", "compare": "2023-11-17"}).content.decode()
+    cardiff = re.search(r'lang="[a-z]+">Cardiff</th>(.*?)</tr>', later, re.S).group(1)
+    assert (
+        '<span class="app-cell--stale">1 (1 without a conviction) — not confirmed since November 2020</span>' in cardiff
+    )
