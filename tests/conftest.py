@@ -199,6 +199,31 @@ def today():
     return datetime.date(2026, 11, 23)
 
 
-def pytest_collection_modifyitems(items):
-    """Browser tests last: their live server empties the database when each ends."""
+def pytest_addoption(parser):
+    parser.addoption(
+        "--shard",
+        default="1/1",
+        help="K/N: run every Nth test starting with the Kth (make test-fast runs 1/2 and 2/2 side by side)",
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected, so the shards share what is left
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: their live server empties the database when each ends.
+
+    With ``--shard=K/N``, only every Nth of the selected tests, starting with the Kth: N processes with the
+    same options between them run each selected test once. Every other test rather than every other file,
+    so that each process gets its share of the heavy files (tests/editorial's admin pages).
+    """
     items.sort(key=lambda item: "/browser/" in str(item.fspath))
+    shard, _, shards = config.getoption("shard").partition("/")
+    try:
+        shard, shards = int(shard), int(shards)
+    except ValueError:
+        raise pytest.UsageError("--shard takes K/N, e.g. 1/2") from None
+    if not 1 <= shard <= shards:
+        raise pytest.UsageError("--shard takes K/N with 1 <= K <= N, e.g. 1/2")
+    if shards > 1:
+        kept = [item for index, item in enumerate(items) if index % shards == shard - 1]
+        config.hook.pytest_deselected(items=[item for index, item in enumerate(items) if index % shards != shard - 1])
+        items[:] = kept
