@@ -68,8 +68,15 @@ test: lint check test-only
 
 # While working: the rules, models and pages without the browser, the gunicorn processes,
 # subprocesses or the Hypothesis properties (markers in pyproject.toml). make test runs all.
+# Two pytest processes side by side, one per core, each running every other test (--shard, in
+# tests/conftest.py); the first one's report is printed after the second's.
+FAST := -q -m "not browser and not processes and not slow"
 test-fast: $(STAMP) messages
-	$(BIN)/pytest -q -m "not browser and not processes and not slow"
+	@log=$$(mktemp); \
+	$(BIN)/pytest $(FAST) --shard=1/2 >$$log 2>&1 & first=$$!; \
+	$(BIN)/pytest $(FAST) --shard=2/2; second=$$?; \
+	wait $$first; status=$$?; echo "--- the other half (--shard=1/2) ---"; cat $$log; rm -f $$log; \
+	test $$status -eq 0 -a $$second -eq 0
 
 superuser: $(STAMP)
 	$(BIN)/python manage.py createsuperuser

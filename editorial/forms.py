@@ -3,7 +3,8 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
-from django.forms.models import BaseInlineFormSet
+from django.contrib.admin.widgets import AutocompleteMixin, RelatedFieldWidgetWrapper
+from django.forms.models import BaseInlineFormSet, ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import LAST_CITATION_MESSAGE, Contact, Organisation, Service, ServicePathway
@@ -110,7 +111,45 @@ class OrganisationAdminForm(forms.ModelForm):
     # The website's format is Organisation.clean()'s (directory/models.py), run by this form, import and approval alike.
 
 
-class AtLeastOneCitationFormSet(BaseInlineFormSet):
+class _ChoicesQueriedOnce(ModelChoiceIterator):
+    """A field's choices, queried the first time they are listed and then listed again from memory."""
+
+    def __iter__(self):
+        if not hasattr(self, "_listed"):
+            self._listed = list(super().__iter__())
+        return iter(self._listed)
+
+    def __len__(self):
+        return len(list(self))
+
+    def __bool__(self):
+        return bool(list(self))
+
+
+class SharedChoicesFormSet(BaseInlineFormSet):
+    """An inline whose rows' drop-downs (a document, a route, ...) list their choices from one query per formset.
+
+    Every row of a formset is the same form class with the same choices (the admin limits them per user, not
+    per row), yet each row's drop-down would run its own query and build its own objects: the service page's
+    citations and referral requirements alone ran some 80 identical queries for the list of documents. Only
+    what is listed is shared: validation still looks each submitted value up in the field's queryset.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        shared = self.__dict__.setdefault("_shared_choices", {})
+        for name, field in form.fields.items():
+            widget = field.widget.widget if isinstance(field.widget, RelatedFieldWidgetWrapper) else field.widget
+            if not isinstance(field, forms.ModelChoiceField) or not isinstance(widget, forms.widgets.ChoiceWidget):
+                continue  # the hidden primary key and the parent's key list nothing
+            if isinstance(widget, AutocompleteMixin):
+                continue  # an autocomplete lists only the chosen value, found by its own query
+            if name not in shared:
+                shared[name] = _ChoicesQueriedOnce(field)
+            field.choices = shared[name]
+
+
+class AtLeastOneCitationFormSet(SharedChoicesFormSet):
     """Every service keeps at least one citation."""
 
     default_error_messages = {"too_few_forms": LAST_CITATION_MESSAGE}
@@ -131,7 +170,7 @@ class AtLeastOneCitationFormSet(BaseInlineFormSet):
         return self.save_existing_objects(commit) + added
 
 
-class ReferralRoutesFormSet(BaseInlineFormSet):
+class ReferralRoutesFormSet(SharedChoicesFormSet):
     """A service's routes, checked together against the MARAC rule (``ServicePathway.check_routes``).
 
     Each row's own ``ServicePathway.clean()`` would compare it with the saved routes,

@@ -16,6 +16,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from directory.models import Organisation, Service
 from editorial import history, reports, review
+from editorial.forms import SharedChoicesFormSet
 from editorial.models import EditorProfile, PendingChange, ProblemReport
 from editorial.roles import needs_review, scope_for
 
@@ -96,6 +97,12 @@ class ScopedInline(ScopedFormfieldsMixin):
     """An inline on a service's page: editable by a provider editor only for their own services."""
 
     read_only_for_providers = False
+    formset = SharedChoicesFormSet
+    # The foreign keys each row's label (its __str__, shown above the row) names: fetched with the rows.
+    row_select_related = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.row_select_related)
 
     def _allowed(self, request, obj):
         scope = scope_for(request.user)

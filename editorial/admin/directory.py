@@ -52,6 +52,7 @@ class HistoryAdmin(GuardedHistoryAdmin, SimpleHistoryAdmin):
 class CitationInline(ScopedInline, admin.TabularInline):
     model = Citation
     formset = AtLeastOneCitationFormSet
+    row_select_related = ["document"]
     extra = 0
     min_num = 1
     fields = ["document", "section", "quote", "supports"]
@@ -62,6 +63,7 @@ class CitationInline(ScopedInline, admin.TabularInline):
 
 class ServiceFocusInline(ScopedInline, admin.TabularInline):
     model = ServiceFocus
+    row_select_related = ["service"]
     extra = 0
     fields = ["kind", "value", "applies", "document", "section", "quote"]
     verbose_name = _("who it is for or harm addressed (a missing row means not stated)")
@@ -76,17 +78,20 @@ class ContactInline(ScopedInline, admin.TabularInline):
 class ServicePathwayInline(ScopedInline, admin.TabularInline):
     model = ServicePathway
     formset = ReferralRoutesFormSet
+    row_select_related = ["service", "pathway"]
     extra = 0
 
 
 class StatusEventInline(ScopedInline, admin.TabularInline):
     model = StatusEvent
+    row_select_related = ["service"]
     extra = 0
     fields = ["status", "date", "precision", "date_text", "document", "section", "quote", "editor_role", "stated_on"]
 
 
 class AvailabilityNoteInline(ScopedInline, admin.TabularInline):
     model = AvailabilityNote
+    row_select_related = ["service"]
     extra = 0
     fields = ["state", "wait", "said_on", "document", "section", "quote"]
 
@@ -95,6 +100,7 @@ class ServiceLinkInline(ScopedInline, admin.TabularInline):
     model = ServiceLink
     read_only_for_providers = True  # links reach other organisations' services
     fk_name = "from_service"
+    row_select_related = ["from_service", "to_service"]
     extra = 0
     autocomplete_fields = ["to_service"]
 
