@@ -160,16 +160,8 @@ class Service(models.Model):
     accreditation = models.TextField(_("accreditation"), blank=True)
     evaluation = models.TextField(_("evaluation evidence"), blank=True)
 
-    # When
-    status = models.CharField(
-        _("status as entered"),
-        max_length=20,
-        choices=Status.choices,
-        help_text=_(
-            "Kept for imports and exports only: no page shows it. What pages show is derived from the status "
-            "history below (each document's dated status), the start and end dates and the last verification."
-        ),
-    )
+    # When. There is no stored status: what pages show is derived from the status history (each
+    # source's dated status, ``StatusEvent``), the start and end dates and the last verification.
     start_date = models.DateField(_("start date"), null=True, blank=True)
     start_text = models.CharField(
         _("start as written"), max_length=120, blank=True, help_text=_("e.g. 'Launch date in Gwent is 20/11/23'.")
@@ -179,7 +171,7 @@ class Service(models.Model):
         _("end as written, or why no end date"),
         max_length=300,
         blank=True,
-        help_text=_("Required for a decommissioned service with no end date: say what the documents say."),
+        help_text=_("Where a document says it ended but gives no end date, say what the documents say."),
     )
     last_verified = models.DateField(
         _("last verified"),
@@ -227,13 +219,6 @@ class Service(models.Model):
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="decommissioned") | Q(end_date__isnull=False) | ~Q(end_text=""),
-                name="service_decommissioned_has_end",
-                violation_error_message=_(
-                    "A decommissioned service needs an end date, or a note saying why there is none."
-                ),
-            ),
-            models.CheckConstraint(
                 condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(max_age__gte=models.F("min_age")),
                 name="service_age_range_ordered",
                 violation_error_message=_("The maximum age cannot be below the minimum age."),
@@ -242,11 +227,6 @@ class Service(models.Model):
                 condition=Q(tier__in=Tier.values),
                 name="service_tier_valid",
                 violation_error_message=_("Choose a valid tier."),
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=Status.values),
-                name="service_status_valid",
-                violation_error_message=_("Choose a valid status."),
             ),
         ]
 
@@ -313,10 +293,6 @@ class Service(models.Model):
     @property
     def is_funding_fragile(self):
         return self.funding_longevity in FundingLongevity.fragile()
-
-    @property
-    def status_tag_class(self):
-        return Status(self.status).tag_class
 
     def eligibility_points(self):
         """The conditions the documents state, in plain words (``directory/eligibility``, read by the matcher too)."""
