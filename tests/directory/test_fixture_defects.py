@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from commissioning import coverage, gaps
 from directory.models import (
+    AreaExtent,
     Citation,
     Disagreement,
     Document,
@@ -25,7 +26,7 @@ from directory.models import (
     Tier,
 )
 from directory.services import glossary_index, link_glossary_terms
-from regions.models import Area
+from regions.models import Area, AreaKind
 from tests.directory import fixture_checks as checks
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +194,37 @@ def test_every_allow_list_entry_names_a_row_that_exists():
 # --------------------------------------------------------------------------
 # Force-wide rows, disagreements and tiers
 # --------------------------------------------------------------------------
+
+
+LETTER = "policing-in-wales-letter-2023"
+
+
+def test_a_service_only_the_2023_letter_places_is_somewhere_in_its_force_area_not_all_of_it():
+    """The letter lists services per police force area without naming councils: unless another document names
+    where, each is stored for the force area "somewhere; councils not stated", never as covering it wholly."""
+    letter_only = [
+        service
+        for service in Service.objects.prefetch_related("areas", "citations__document")
+        if {citation.document.slug for citation in service.citations.all()} == {LETTER}
+    ]
+    assert len(letter_only) >= 10
+    wrong = [
+        (service.slug, service.area_extent)
+        for service in letter_only
+        if all(area.kind == AreaKind.POLICE_FORCE_AREA for area in service.areas.all())
+        and service.area_extent != AreaExtent.SOMEWHERE
+    ]
+    assert wrong == []
+
+
+def test_choices_is_somewhere_in_dyfed_powys_on_the_powys_page_not_covering_all_of_it(client):
+    response = client.get(reverse("directory:area-detail", kwargs={"slug": "powys"}))
+    assert "choices-dyfed-powys" not in {service.slug for service in response.context["whole"]}
+    assert "choices-dyfed-powys" in {service.slug for service in response.context["somewhere"]}
+    body = response.content.decode()
+    somewhere = body.index("Services somewhere in a larger area: councils not stated")
+    assert body.index("/services/choices-dyfed-powys/") > somewhere > body.index("Services covering all of it")
+    assert "somewhere in Dyfed-Powys Police; councils not stated" in body
 
 
 def test_cardiff_clear_is_not_made_current_by_the_force_wide_2023_row():
