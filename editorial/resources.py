@@ -169,7 +169,8 @@ class ServiceResource(resources.ModelResource):
             "gender", "min_age", "max_age", "relationship", "requires_children", "requires_responsibility",
             "group_language", "excludes_substance_use", "justice_requirement", "eligibility", "exclusions",
             "funding_source", "funding_longevity", "funding_note", "accreditation", "evaluation",
-            "status", "start_date", "start_text", "end_date", "end_text", "last_verified",
+            "status", "start_date", "start_precision", "start_text", "end_date", "end_precision", "end_text",
+            "last_verified",
         ]  # fmt: skip
         skip_unchanged = True
         report_skipped = True

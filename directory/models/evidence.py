@@ -88,7 +88,7 @@ class Claim:
     precision, editor role, date, status and document short name, joined by "|" (one subquery, not five).
     """
 
-    def __init__(self, *, status, evidence, source, date, start_date, verified, unconfirmed=None):
+    def __init__(self, *, status, evidence, source, date, start_date, verified, unconfirmed=None, start_precision=None):
         self.status = status
         self.unconfirmed = unconfirmed
         self.evidence = evidence if evidence and evidence != EVIDENCE_FLOOR else None
@@ -98,6 +98,10 @@ class Claim:
         self.editor = editor
         self.date = date
         self.start_date = start_date
+        # The start as precisely as the service's start date is known ("January 2024", not "2024").
+        self.start_shown = (
+            shown_with_precision(start_date, start_precision) if start_precision else shown_to_its_precision(start_date)
+        )
         self.verified = bool(verified and self.evidence and verified == self.evidence)
         # The event's precision applies where the newest evidence is that event (not an end date or a
         # verification that came later). An end is told by the event that ended it, whatever came later.
@@ -123,6 +127,7 @@ class Claim:
             source=service.evidence_source,
             date=date,
             start_date=service.start_date,
+            start_precision=getattr(service, "start_precision", None),
             verified=verified if verified and date and verified <= date else None,
             unconfirmed=getattr(service, "timeline_unconfirmed", None),
         )
@@ -170,9 +175,7 @@ class Claim:
         status = self.status
         if status == "":
             if self.start_date and self.date and self.start_date > self.date:
-                return gettext("Not started by then (start: %(start)s)") % {
-                    "start": shown_to_its_precision(self.start_date)
-                }, True
+                return gettext("Not started by then (start: %(start)s)") % {"start": self.start_shown}, True
             return gettext("Nothing known for this date"), True
         if self.evidence is None:
             if status in Status.operating():
@@ -203,12 +206,10 @@ class Claim:
         if status == Status.PLANNED:
             if self.start_date and self.date and self.start_date <= self.date and self.start_date > self.evidence:
                 return gettext("Planned for %(start)s — not known whether it started") % {
-                    "start": shown_to_its_precision(self.start_date)
+                    "start": self.start_shown
                 }, True
             if self.start_date and self.date and self.start_date > self.date:
-                return self._reported(
-                    gettext("Planned to start %(start)s") % {"start": shown_to_its_precision(self.start_date)}
-                ), False
+                return self._reported(gettext("Planned to start %(start)s") % {"start": self.start_shown}), False
             return self._reported(gettext("Reported as planned")), self.stale
         if status == Status.DECOMMISSIONED:
             if self.by_editor:

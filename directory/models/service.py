@@ -14,8 +14,7 @@ from simple_history.models import HistoricalRecords
 from regions.models import Area
 from regions.natural_keys import NaturalKeyManager
 
-from .documents import shown_to_its_precision
-from .evidence import Claim
+from .evidence import Claim, Precision, shown_with_precision
 from .organisations import Organisation, Programme
 from .queries import ServiceQuerySet
 from .vocabulary import (
@@ -38,6 +37,44 @@ from .vocabulary import (
 # --------------------------------------------------------------------------
 # Services
 # --------------------------------------------------------------------------
+
+# A start or end date is known to a day, a month or a year (``Precision``'s first three).
+DATED = [Precision.DAY, Precision.MONTH, Precision.YEAR]
+DATE_PRECISIONS = [(value, label) for value, label in Precision.choices if value in DATED]
+
+
+def at_precision(field):
+    """The named constraints that keep ``<field>_date`` and ``<field>_precision`` in step: a valid precision, and
+    a month or year entered as its first day."""
+    date, precision = f"{field}_date", f"{field}_precision"
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{precision}__in": DATED}),
+            name=f"service_{field}_precision_valid",
+            violation_error_message=_("Choose day, month or year for how precisely the date is known."),
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{date}__isnull": True})
+            | Q(**{precision: Precision.DAY})
+            | (Q(**{precision: Precision.MONTH}) & Q(**{f"{date}__day": 1}))
+            | (Q(**{precision: Precision.YEAR}) & Q(**{f"{date}__day": 1, f"{date}__month": 1})),
+            name=f"service_{field}_partial_date_is_its_first_day",
+            violation_error_message=_(
+                "Enter a date known to the month as the month's first day, and one known to the year as 1 January."
+            ),
+        ),
+    ]
+
+
+def iso_at_precision(date, precision):
+    """A date in ISO 8601 as precisely as it is known: "2023-11-20", "2024-01", "2018"."""
+    if date is None:
+        return ""
+    if precision == Precision.YEAR:
+        return f"{date.year:04d}"
+    if precision == Precision.MONTH:
+        return f"{date.year:04d}-{date.month:02d}"
+    return date.isoformat()
 
 
 class SearchDocumentField(SearchVectorField):
@@ -162,11 +199,35 @@ class Service(models.Model):
 
     # When. There is no stored status: what pages show is derived from the status history (each
     # source's dated status, ``StatusEvent``), the start and end dates and the last verification.
-    start_date = models.DateField(_("start date"), null=True, blank=True)
+    start_date = models.DateField(
+        _("start date"),
+        null=True,
+        blank=True,
+        help_text=_("A date known only to the month or year is entered as its first day, with that precision."),
+    )
+    start_precision = models.CharField(
+        _("start date known to"),
+        max_length=10,
+        choices=DATE_PRECISIONS,
+        default=Precision.DAY,
+        help_text=_("As precisely as the documents give it: 'January 2024' is a month, 'opened in 2018' a year."),
+    )
     start_text = models.CharField(
         _("start as written"), max_length=120, blank=True, help_text=_("e.g. 'Launch date in Gwent is 20/11/23'.")
     )
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_date = models.DateField(
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("A date known only to the month or year is entered as its first day, with that precision."),
+    )
+    end_precision = models.CharField(
+        _("end date known to"),
+        max_length=10,
+        choices=DATE_PRECISIONS,
+        default=Precision.DAY,
+        help_text=_("As precisely as the documents give it: 'November 2019' is a month, '2012' a year."),
+    )
     end_text = models.CharField(
         _("end as written, or why no end date"),
         max_length=300,
@@ -218,6 +279,8 @@ class Service(models.Model):
                 name="service_end_not_before_start",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
+            *at_precision("start"),
+            *at_precision("end"),
             models.CheckConstraint(
                 condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(max_age__gte=models.F("min_age")),
                 name="service_age_range_ordered",
@@ -302,11 +365,12 @@ class Service(models.Model):
 
     @property
     def start_shown(self):
-        return shown_to_its_precision(self.start_date)
+        """The start as precisely as it is known: "20 November 2023", "January 2024", "2018"."""
+        return shown_with_precision(self.start_date, self.start_precision)
 
     @property
     def end_shown(self):
-        return shown_to_its_precision(self.end_date)
+        return shown_with_precision(self.end_date, self.end_precision)
 
     def focus_rows(self, kind):
         return [row for row in self.focus.all() if row.kind == kind]

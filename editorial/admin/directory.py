@@ -202,8 +202,8 @@ class ServiceAdmin(
             _("Status and dates"),
             {
                 "fields": [
-                    ("start_date", "start_text"),
-                    ("end_date", "end_text"),
+                    ("start_date", "start_precision", "start_text"),
+                    ("end_date", "end_precision", "end_text"),
                     ("last_verified", "verified_by"),
                 ]
             },

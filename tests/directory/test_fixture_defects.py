@@ -10,7 +10,10 @@ import json
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from commissioning import coverage, gaps
 from directory.models import (
@@ -150,6 +153,37 @@ def test_start_dates_the_documents_give_are_recorded():
         "building-better-relationships": 2012,
         "adapt-north-wales": 2019,
     }
+
+
+@pytest.mark.parametrize("language,started", [("en", "January 2024"), ("cy", "Ionawr 2024")])
+def test_matac_starts_in_january_2024_as_the_letter_says_not_in_2024(client, language, started):
+    """'Expected launch date is January 2024.': a month, shown as one on the page and in its claim."""
+    matac = Service.objects.get(slug="matac-gwent")
+    assert (matac.start_date, matac.start_precision) == (datetime.date(2024, 1, 1), "month")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    body = client.get(matac.get_absolute_url()).content.decode()
+    assert f'<dd class="govuk-summary-list__value">{started} <span lang="en">(Expected launch date' in body
+    # Its claim on a day before the launch: the start as the month it is.
+    before = Service.objects.with_timeline(datetime.date(2023, 12, 1)).get(pk=matac.pk)
+    with translation.override(language):
+        assert (gettext("Planned to start %(start)s") % {"start": started}) in before.claim.text
+
+
+def test_start_and_end_dates_are_shown_to_the_precision_the_documents_give():
+    shown = {s.slug: (s.start_shown, s.end_shown) for s in Service.objects.exclude(start_date=None, end_date=None)}
+    assert shown["cara-gwent"][0] == "20 November 2023"  # 'Launch date in Gwent is 20/11/23.'
+    assert shown["clear-cardiff-and-vale"][0] == "July 2019"
+    assert shown["drive-cardiff-and-vale"][0] == "2018"  # 'opened in ... 2018'
+    assert shown["atal-y-fro-domestic-violence-perpetrator-programme"][1] == "November 2019"
+    assert shown["idap"][1] == "2012"
+
+
+def test_a_month_or_year_is_entered_as_its_first_day():
+    matac = Service.objects.get(slug="matac-gwent")
+    matac.start_date = datetime.date(2024, 1, 15)
+    with pytest.raises(ValidationError) as refused:
+        matac.full_clean()
+    assert "Enter a date known to the month as the month's first day" in str(refused.value)
 
 
 # --------------------------------------------------------------------------
