@@ -18,21 +18,18 @@ import argparse
 import http.client
 import json
 import os
-import re
 import signal
-import statistics
 import subprocess
 import sys
-import threading
 import time
-import urllib.parse
 from pathlib import Path
+
+from run_load import HOST, Client, drive, pages, summarise
+from run_table import progress_line, table, write_readme
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv/bin/python")
 GUNICORN = str(ROOT / ".venv/bin/gunicorn")
-HOST = "127.0.0.1"
-RUN_CAP = 60.0  # no single run (one page at one concurrency) goes on longer than this
 SLOW = 5.0  # a page whose one request takes longer is timed once, not driven
 
 
@@ -100,122 +97,6 @@ def targets(args, size):
     found = json.loads(out.strip().splitlines()[-1])
     found["q"] = "stalking" if size == args.real_size else "Respect"
     return found
-
-
-def pages(t):
-    return [
-        ("/", "/"),
-        ("/services/", "/services/"),
-        ("/services/?area&risk=high", f"/services/?area={t['area']}&risk=high"),
-        ("/services/?q", f"/services/?q={t['q']}"),
-        ("/services/?risk=high", "/services/?risk=high"),
-        ("/services/?route=self-referral", "/services/?route=self-referral"),
-        ("/services/?harm=stalking", "/services/?harm=stalking"),
-        ("/services/?status=all", "/services/?status=all"),
-        ("service page", f"/services/{t['service']}/"),
-        ("area page", f"/areas/{t['area']}/"),
-        ("POST /find/", "POST /find/"),
-        ("/coverage/", "/coverage/"),
-        ("/coverage/matrix.csv", "/coverage/matrix.csv"),
-        ("/coverage/gaps.csv", "/coverage/gaps.csv"),
-        ("/coverage/funding/", "/coverage/funding/"),
-        ("/coverage/standards/", "/coverage/standards/"),
-        ("/services/export.csv", "/services/export.csv"),
-        ("/api/oruk/services", "/api/oruk/services"),
-    ]
-
-
-class Client:
-    def __init__(self, port, area):
-        self.port = port
-        self.area = area
-        self.csrf = None
-
-    def request(self, target):
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=RUN_CAP + 60)
-        try:
-            if target == "POST /find/":
-                token, cookie = self.csrf
-                body = urllib.parse.urlencode(
-                    {"csrfmiddlewaretoken": token, "area": self.area, "risk": "high", "referrer": "social_worker"}
-                )
-                headers = {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Cookie": f"csrftoken={cookie}",
-                    "Referer": f"http://{HOST}:{self.port}/find/",
-                    "Host": f"{HOST}:{self.port}",
-                }
-                conn.request("POST", "/find/", body=body, headers=headers)
-            else:
-                conn.request("GET", target, headers={"Host": f"{HOST}:{self.port}"})
-            response = conn.getresponse()
-            size = 0
-            while chunk := response.read(65536):
-                size += len(chunk)
-            return response.status, size, response
-        finally:
-            conn.close()
-
-    def fetch_csrf(self):
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
-        conn.request("GET", "/find/", headers={"Host": f"{HOST}:{self.port}"})
-        response = conn.getresponse()
-        html = response.read().decode()
-        cookies = response.headers.get_all("Set-Cookie") or []
-        cookie = next(c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith("csrftoken="))
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        self.csrf = (token, cookie)
-        conn.close()
-
-
-def drive(client, target, concurrency, seconds, max_requests):
-    """Run ``target`` from ``concurrency`` threads; returns latencies (s), statuses, bytes and wall time."""
-    times, statuses, sizes = [], [], []
-    lock = threading.Lock()
-    started = time.monotonic()
-    stop_at = started + seconds
-    cap_at = started + RUN_CAP
-
-    def worker():
-        while True:
-            now = time.monotonic()
-            with lock:
-                if now >= stop_at or now >= cap_at or len(times) + pending[0] >= max_requests:
-                    return
-                pending[0] += 1
-            t0 = time.monotonic()
-            try:
-                status, size, _ = client.request(target)
-            except OSError as error:
-                status, size = f"error {error.__class__.__name__}", 0
-            elapsed = time.monotonic() - t0
-            with lock:
-                pending[0] -= 1
-                times.append(elapsed)
-                statuses.append(status)
-                sizes.append(size)
-
-    pending = [0]
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return times, statuses, sizes, time.monotonic() - started
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
-
-
-def summarise(times, wall):
-    return {
-        "n": len(times),
-        "p50": statistics.median(times),
-        "p95": percentile(times, 95),
-        "rps": len(times) / wall if wall else 0.0,
-    }
 
 
 class Server:
@@ -301,7 +182,7 @@ def measure_size(args, size):
                 page["errors"] = sum(1 for s in statuses if s != 200)
                 row[concurrency] = page
             rows.append(row)
-            print(_line(size, row), flush=True)
+            print(progress_line(size, row), flush=True)
     memory = measure_memory(args, size)
     return {"size": size, "targets": t, "rows": rows, "memory": memory}
 
@@ -335,90 +216,6 @@ def measure_memory(args, size):
             }
             print(f"[{size}] memory {target}: {out[target]}", flush=True)
     return out
-
-
-def _ms(seconds):
-    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.0f} s"
-
-
-def _line(size, row):
-    parts = [f"[{size}] {row['page']}: {row['status']} {row['bytes'] / 1024:.0f} KB single {_ms(row['single'])}"]
-    for c in (1, 10):
-        r = row[c]
-        if "skipped" in r:
-            parts.append(f"c={c} skipped ({r['skipped']})")
-        else:
-            parts.append(
-                f"c={c} p50 {_ms(r['p50'])} p95 {_ms(r['p95'])} {r['rps']:.1f}/s {r['ratio']:.0f}× n={r['n']}"
-                + (f" errors {r['errors']}" if r["errors"] else "")
-            )
-    return "; ".join(parts)
-
-
-def table(results, label):
-    sizes = [r["size"] for r in results]
-    lines = [f"<!-- bench:{label}:start -->", ""]
-    lines.append(
-        "Sizes: "
-        + "; ".join(f"{r['size']} → {r['targets']['n']} services, {r['targets']['areas']} areas" for r in results)
-        + ". Each cell: p50 / p95 ms, requests/s, **p95 ÷ bare p95** (bare measured just before, same concurrency)."
-    )
-    for c in (1, 10):
-        lines += ["", f"**{c} client{'s' if c > 1 else ''}**", ""]
-        header = "| page | " + " | ".join(f"{s}" for s in sizes) + " |"
-        lines += [header, "|---" * (len(sizes) + 1) + "|"]
-        bare_cells = []
-        for r in results:
-            bares = [row[c]["bare"]["p95"] for row in r["rows"]]
-            bare_cells.append(f"p95 {statistics.median(bares) * 1000:.1f} ms (median of runs)")
-        lines.append("| bare `base.html` view | " + " | ".join(bare_cells) + " |")
-        for i, (name, _target) in enumerate(pages(results[0]["targets"])):
-            cells = []
-            for r in results:
-                row = r["rows"][i]
-                cell = row[c]
-                if "skipped" in cell:
-                    cells.append(f"not run ({cell['skipped']})")
-                else:
-                    err = f", {cell['errors']} errors" if cell["errors"] else ""
-                    cells.append(
-                        f"{_ms(cell['p50'])} / {_ms(cell['p95'])}, {cell['rps']:.1f}/s, **{cell['ratio']:.0f}×**{err}"
-                    )
-            lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines += ["", "Response size; one request alone, cold (first after emptying the cache) / warm:", ""]
-    lines += ["| page | " + " | ".join(str(s) for s in sizes) + " |", "|---" * (len(sizes) + 1) + "|"]
-    for i, (name, _target) in enumerate(pages(results[0]["targets"])):
-        cells = [
-            f"{r['rows'][i]['bytes'] / 1024:.0f} KB, {_ms(r['rows'][i]['cold'])} / {_ms(r['rows'][i]['single'])}"
-            + ("" if r["rows"][i]["status"] == 200 else f" (HTTP {r['rows'][i]['status']})")
-            for r in results
-        ]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines += ["", "Worker peak RSS growth serving one export (fresh server, VmHWM − RSS before):", ""]
-    lines += ["| export | " + " | ".join(str(s) for s in sizes) + " |", "|---" * (len(sizes) + 1) + "|"]
-    for target in results[0]["memory"]:
-        cells = []
-        for r in results:
-            m = r["memory"][target]
-            cells.append(
-                f"+{m['growth_mib']:.0f} MiB ({m['bytes'] / 1024:.0f} KB, {_ms(m['seconds'])}, "
-                + ("streamed" if m["streamed"] else "not streamed")
-                + ")"
-            )
-        lines.append(f"| `{target}` | " + " | ".join(cells) + " |")
-    lines += ["", f"<!-- bench:{label}:end -->"]
-    return "\n".join(lines)
-
-
-def write_readme(text, label):
-    readme = ROOT / "bench" / "README.md"
-    content = readme.read_text()
-    pattern = re.compile(rf"<!-- bench:{label}:start -->.*?<!-- bench:{label}:end -->", re.S)
-    if pattern.search(content):
-        content = pattern.sub(lambda _m: text, content)
-    else:
-        content = content.rstrip() + f"\n\n### Table: {label}\n\n{text}\n"
-    readme.write_text(content)
 
 
 def main(argv=None):

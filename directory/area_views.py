@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
 from regions.models import Area, AreaGraph
@@ -7,6 +8,12 @@ from .counts import CachedCountPaginator
 from .models import Service, evidence_horizon
 
 AREA_PAGE_SIZE = 40
+
+
+def area_url(area):
+    """The address of an area's page: ``{{ area|area_url }}`` (``{% load area_links %}``) and the area admin's
+    "view on site". The page is the directory's, so its address is too: ``regions`` knows nothing of URLs."""
+    return reverse("directory:area-detail", kwargs={"slug": area.slug})
 
 
 def area_detail(request, slug):

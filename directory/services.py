@@ -229,9 +229,10 @@ def explain_results(services, *, graph, chosen):
 def nearest_services(queryset, *, area, risk, graph, today):
     """What is nearest when nothing covers ``area`` at ``risk``.
 
-    Returns ``(neighbouring, adjacent_levels)``: services at the same risk level
-    in areas that share a police force area, health board or region with
-    ``area``; and services covering ``area`` at the risk levels either side.
+    Returns ``(neighbouring, adjacent_levels)``: services in areas that share a police force area, health
+    board or region with ``area`` that take ``risk`` or whose risk levels the sources do not state ("not
+    stated" is never "no"; each is annotated ``risk_stated``, those that take it first, for the page to
+    group them as the search does); and services covering ``area`` at the risk levels either side.
     """
     neighbouring = []
     if risk is not None:
@@ -243,7 +244,13 @@ def nearest_services(queryset, *, area, risk, graph, today):
         inside = set()
         for sibling in siblings:
             inside |= graph.descendants(sibling)
-        neighbouring = list(queryset.current(today).for_risk_level(risk).filter(areas__in=siblings | inside).distinct())
+        neighbouring = list(
+            queryset.current(today)
+            .filter(areas__in=siblings | inside)
+            .for_risk_level(risk, or_not_stated=True)
+            .distinct()
+            .order_by("-risk_stated", "name")
+        )
     adjacent = []
     if risk is not None:
         levels = RiskLevel.objects.filter(rank__in=[risk.rank - 1, risk.rank + 1])

@@ -1,6 +1,9 @@
-"""Freshness: when each entry was last checked, what needs review, and one-click evidence for stale claims."""
+"""Freshness: when each entry was last checked, what needs review, and one-click evidence for stale claims.
 
-import calendar
+What "needs review" means is the model's (``directory/models/freshness.py``): ``Service.needs_review(today)``
+and ``ServiceQuerySet.needing_review(today)`` / ``verified_recently(today)``, one condition read both ways.
+"""
+
 import datetime
 from dataclasses import dataclass
 
@@ -12,36 +15,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import EditorRole, Precision, Service, Status, StatusEvent
+from directory.models import EditorRole, Precision, Service, Status, StatusEvent, needs_review_condition
 
 from .history import ensure_baselines, record_m2m_rows
 from .models import PendingChange
 from .values import EMPTY, _check, _set_values, as_stored, display_field, display_value
-
-
-def months_before(day, months):
-    """The same day ``months`` months earlier (the month's last day where it is shorter)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def review_due_on_or_before(today):
-    """Entries last verified on or before this date need review."""
-    return months_before(today, settings.EDITORIAL_REVIEW_AFTER_MONTHS)
-
-
-def needs_review_condition(today):
-    return Q(last_verified__isnull=True) | Q(last_verified__lte=review_due_on_or_before(today))
-
-
-def needing_review(services, *, today):
-    return services.filter(needs_review_condition(today))
-
-
-def verified_recently(services, *, today):
-    return services.exclude(needs_review_condition(today))
 
 
 @dataclass(frozen=True)
@@ -51,8 +29,7 @@ class Freshness:
 
 
 def freshness_of(service, *, today):
-    due = review_due_on_or_before(today)
-    return Freshness(service.last_verified, service.last_verified is None or service.last_verified <= due)
+    return Freshness(service.last_verified, service.needs_review(today))
 
 
 @dataclass(frozen=True)
@@ -71,22 +48,21 @@ class FreshnessSummary:
 
 def freshness_summary(services, *, today, limit=100):
     """Counts for the admin dashboard, and the entries most in need of review (never verified first)."""
-    due_date = review_due_on_or_before(today)
     counts = services.aggregate(
         total=Count("pk"),
         never=Count("pk", filter=Q(last_verified__isnull=True)),
-        overdue=Count("pk", filter=Q(last_verified__lte=due_date)),
+        needs_review=Count("pk", filter=needs_review_condition(today)),
     )
     due = list(
-        needing_review(services, today=today)
+        services.needing_review(today)
         .select_related("organisation", "verified_by")
         .order_by(F("last_verified").asc(nulls_first=True), "name")[:limit]
     )
     return FreshnessSummary(
         total=counts["total"],
-        up_to_date=counts["total"] - counts["never"] - counts["overdue"],
+        up_to_date=counts["total"] - counts["needs_review"],
         never_verified=counts["never"],
-        overdue=counts["overdue"],
+        overdue=counts["needs_review"] - counts["never"],
         due=due,
         review_after_months=settings.EDITORIAL_REVIEW_AFTER_MONTHS,
     )

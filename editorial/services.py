@@ -14,14 +14,9 @@ from .freshness import (  # noqa: F401
     freshness_of,
     freshness_summary,
     mark_verified,
-    months_before,
-    needing_review,
-    needs_review_condition,
     propose_verified,
     record_evidence,
-    review_due_on_or_before,
     stale_claims,
-    verified_recently,
 )
 from .history import (  # noqa: F401
     BASELINE_REASON,

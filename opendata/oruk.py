@@ -127,7 +127,14 @@ def alert(service):
 
 
 def service_minimal(service, request=None):
-    data = {"id": service_id(service), "name": service.name, "status": oruk_status(service)}
+    """The id, name and status of a service, and beside the status its evidence: every shape starts from here, so
+    no list or detail publishes a status without what the evidence says and when (``status_evidence``)."""
+    data = {
+        "id": service_id(service),
+        "name": service.name,
+        "status": oruk_status(service),
+        "status_evidence": status_evidence(service),
+    }
     if getattr(service, "last_modified", None):
         data["last_modified"] = service.last_modified.isoformat()
     return data
@@ -260,7 +267,6 @@ def service_full(service, request=None):
         "attributes": attributes(service),
         "service_at_locations": [],
         "citations": citations(service),
-        "status_evidence": status_evidence(service),
     }
     web = reverse("directory:service-detail", kwargs={"slug": service.slug})
     data["directory_url"] = request.build_absolute_uri(web) if request else web

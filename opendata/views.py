@@ -77,7 +77,12 @@ PAGE_PARAMETERS = [
 ]
 SHAPE_PARAMETERS = [
     OpenApiParameter("full", str, enum=["true", "false"], description="Fully nested services (wins over minimal)."),
-    OpenApiParameter("minimal", str, enum=["true", "false"], description="Just id, name, status and last_modified."),
+    OpenApiParameter(
+        "minimal",
+        str,
+        enum=["true", "false"],
+        description="Just id, name, status with its evidence (status_evidence) and last_modified.",
+    ),
 ]
 
 

@@ -7,7 +7,6 @@ covering any area can be matched to the areas inside it and to those around it.
 """
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -194,9 +193,6 @@ class Area(models.Model):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("directory:area-detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)

@@ -32,6 +32,7 @@ from .evidence import (  # noqa: F401
     stale_months,
     within_period,
 )
+from .freshness import months_before, needs_review_condition, review_due_on_or_before  # noqa: F401
 from .glossary import GlossaryTerm  # noqa: F401
 from .links import Disagreement, LinkKind, ServiceLink  # noqa: F401
 from .organisations import Organisation, OrganisationQuerySet, Programme  # noqa: F401

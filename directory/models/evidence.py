@@ -34,22 +34,53 @@ class Precision(models.TextChoices):
         return [cls.MONTH, cls.YEAR]
 
 
+def date_kind(date, precision):
+    """How precisely ``date`` is known: "day", "month", "year", or "after" (an undated document written after it).
+
+    Explicit precisions say so; "by the date of the document" (and a date with no precision, such as an end date)
+    follows ``shown_to_its_precision``'s convention: 1 January stands for its year, the 1st for its month.
+    """
+    if precision == Precision.AFTER:
+        return "after"
+    if precision in (Precision.DAY, Precision.MONTH, Precision.YEAR):
+        return Precision(precision).value
+    if date.month == 1 and date.day == 1:
+        return "year"
+    if date.day == 1:
+        return "month"
+    return "day"
+
+
+def worded(date, kind, wordings, **values):
+    """``wordings[kind]`` with its date: each wording names the date by how precisely it is known,
+    ``%(day)s`` ("17 November 2023"), ``%(month)s`` ("November 2023") or ``%(year)s`` ("2023"); an "after"
+    wording gives the month after which the document was written. Separate wordings per precision let each
+    language phrase them properly (Welsh "ym mis Tachwedd 2019", "yn 2018"). ``values`` fill any other
+    placeholders."""
+    return wordings[kind] % {
+        "day": date_format(date, "j F Y"),
+        "month": date_format(date, "F Y"),
+        "year": str(date.year),
+        **values,
+    }
+
+
 def shown_with_precision(date, precision):
     """A status event's date as precisely as it is known: "17 November 2023", "November 2019", "2018".
 
     "By the date of the document" shows the document's own date (stored by ``Document.published``'s
-    convention); "after" shows the earliest date an undated document can have.
+    convention); "after" says the document is undated and gives the earliest date it can have.
     """
     if date is None:
         return ""
+    if precision == Precision.AFTER:
+        return gettext("undated, written after %(month)s") % {"month": date_format(date, "F Y")}
     if precision == Precision.DAY:
         return date_format(date, "j F Y")
     if precision == Precision.MONTH:
         return date_format(date, "F Y")
     if precision == Precision.YEAR:
         return str(date.year)
-    if precision == Precision.AFTER:
-        return gettext("undated; after %(date)s") % {"date": date_format(date, "F Y")}
     return shown_to_its_precision(date)
 
 
@@ -88,8 +119,24 @@ class Claim:
     precision, editor role, date, status and document short name, joined by "|" (one subquery, not five).
     """
 
-    def __init__(self, *, status, evidence, source, date, start_date, verified, unconfirmed=None, start_precision=None):
+    def __init__(
+        self,
+        *,
+        status,
+        evidence,
+        source,
+        date,
+        start_date,
+        verified,
+        unconfirmed=None,
+        earliest=None,
+        start_precision=None,
+    ):
         self.status = status
+        # The timeline's ``timeline_earliest``: the service's earliest dated status event, "date|precision".
+        first_day, _sep, first_precision = (earliest or "").partition(EVIDENCE_SOURCE_SEPARATOR)
+        self.earliest = datetime.date.fromisoformat(first_day[:10]) if first_day else None
+        self.earliest_kind = date_kind(self.earliest, first_precision) if self.earliest else None
         self.unconfirmed = unconfirmed
         self.evidence = evidence if evidence and evidence != EVIDENCE_FLOOR else None
         parts = (source or "").split(EVIDENCE_SOURCE_SEPARATOR, 4)
@@ -99,6 +146,7 @@ class Claim:
         self.date = date
         self.start_date = start_date
         # The start as precisely as the service's start date is known ("January 2024", not "2024").
+        self.start_precision = start_precision
         self.start_shown = (
             shown_with_precision(start_date, start_precision) if start_precision else shown_to_its_precision(start_date)
         )
@@ -111,6 +159,11 @@ class Claim:
             self.precision, self.shown_date, self.verified = precision, event_day, False
         else:
             self.precision, self.shown_date = None, self.evidence
+        # How precisely the evidence date is known ("day", "month", "year", "after"); an editor's check is a day.
+        if self.shown_date is None:
+            self.kind = None
+        else:
+            self.kind = "day" if self.verified else date_kind(self.shown_date, self.precision)
         self.running = status in Status.operating()
         self.stale = bool(
             self.date and (self.evidence is None or months_between(self.evidence, self.date) >= stale_months())
@@ -130,6 +183,7 @@ class Claim:
             start_precision=getattr(service, "start_precision", None),
             verified=verified if verified and date and verified <= date else None,
             unconfirmed=getattr(service, "timeline_unconfirmed", None),
+            earliest=getattr(service, "timeline_earliest", None),
         )
 
     @property
@@ -153,16 +207,20 @@ class Claim:
             return shown_with_precision(self.shown_date, self.precision)
         return shown_to_its_precision(self.evidence)
 
-    @property
-    def month_or_coarser(self):
-        """The evidence date as a month, or a year where only the year is known ("Not confirmed since …")."""
-        if self.precision == Precision.YEAR or (not self.precision and len(self.when) == 4):
-            return str(self.evidence.year)
-        if self.precision == Precision.AFTER:
-            return self.when
-        return date_format(self.evidence, "F Y")
+    def _stale(self, wordings):
+        """A stale claim's wording, its date a month or coarser (a claim's age is told in months): a day's
+        evidence shows as its month, an undated document's by the month after which it was written."""
+        kind = "month" if self.kind == "day" else self.kind
+        return worded(self.shown_date, kind, wordings)
 
     def _reported(self, words):
+        if self.kind == "after":
+            # An undated document written after a month: it is not known when it said so.
+            return gettext("%(words)s in an undated document written after %(month)s (%(source)s)") % {
+                "words": words,
+                "month": date_format(self.shown_date, "F Y"),
+                "source": self.source,
+            }
         if self.source:
             return gettext("%(words)s — %(date)s (%(source)s)") % {
                 "words": words,
@@ -171,12 +229,42 @@ class Claim:
             }
         return gettext("%(words)s — %(date)s") % {"words": words, "date": self.when}
 
+    def _nothing_known(self):
+        if self.start_date and self.date and self.start_date > self.date:
+            return gettext("Not started by then (start: %(start)s)") % {"start": self.start_shown}
+        if self.earliest and self.date and self.earliest > self.date:
+            # Before the earliest evidence nothing is known, whatever came later (an end date included).
+            return worded(
+                self.earliest,
+                self.earliest_kind,
+                {
+                    "day": gettext("Nothing known for this date: the earliest evidence is from %(day)s"),
+                    "month": gettext("Nothing known for this date: the earliest evidence is from %(month)s"),
+                    "year": gettext("Nothing known for this date: the earliest evidence is from %(year)s"),
+                    "after": gettext(
+                        "Nothing known for this date: the earliest evidence is an undated document written after "
+                        "%(month)s"
+                    ),
+                },
+            )
+        return gettext("Nothing known for this date")
+
+    def _planned_start(self):
+        """'Planned to start' with the start date as precisely as it is known."""
+        return worded(
+            self.start_date,
+            date_kind(self.start_date, self.start_precision),
+            {
+                "day": gettext("Planned to start on %(day)s"),
+                "month": gettext("Planned to start in %(month)s"),
+                "year": gettext("Planned to start in %(year)s"),
+            },
+        )
+
     def _words(self):
         status = self.status
         if status == "":
-            if self.start_date and self.date and self.start_date > self.date:
-                return gettext("Not started by then (start: %(start)s)") % {"start": self.start_shown}, True
-            return gettext("Nothing known for this date"), True
+            return self._nothing_known(), True
         if self.evidence is None:
             if status in Status.operating():
                 return gettext("Reported as %(status)s in an undated document — not known when") % {
@@ -188,15 +276,38 @@ class Claim:
                 "date": date_format(self.unconfirmed, "j F Y")
             }, True
         if status == Status.PILOT and self.stale:
-            return gettext("Pilot reported in %(date)s — outcome not known") % {"date": self.month_or_coarser}, True
+            return self._stale(
+                {
+                    "month": gettext("Pilot reported in %(month)s — outcome not known"),
+                    "year": gettext("Pilot reported in %(year)s — outcome not known"),
+                    "after": gettext(
+                        "Pilot reported in an undated document written after %(month)s — outcome not known"
+                    ),
+                }
+            ), True
         if status in Status.operating() and self.stale:
-            return gettext("Not confirmed since %(date)s") % {"date": self.month_or_coarser}, True
+            return self._stale(
+                {
+                    "month": gettext("Not confirmed since %(month)s"),
+                    "year": gettext("Not confirmed since %(year)s"),
+                    "after": gettext("Not confirmed since an undated document written after %(month)s"),
+                }
+            ), True
         if status in Status.operating() and self.date and within_period(self.date, self.evidence, self.precision):
             # "Opened in 2018", read on a day in 2018: it may not have opened yet.
-            return gettext("Reported running some time in %(date)s — not known whether by this date (%(source)s)") % {
-                "date": self.when,
-                "source": self.source,
-            }, True
+            return worded(
+                self.shown_date,
+                self.kind,
+                {
+                    "month": gettext(
+                        "Reported running some time in %(month)s — not known whether by this date (%(source)s)"
+                    ),
+                    "year": gettext(
+                        "Reported running some time in %(year)s — not known whether by this date (%(source)s)"
+                    ),
+                },
+                source=self.source,
+            ), True
         # An undated document written after a date: it is not known when it said so.
         undated = self.precision == Precision.AFTER
         if status == Status.ACTIVE:
@@ -209,7 +320,7 @@ class Claim:
                     "start": self.start_shown
                 }, True
             if self.start_date and self.date and self.start_date > self.date:
-                return self._reported(gettext("Planned to start %(start)s") % {"start": self.start_shown}), False
+                return self._reported(self._planned_start()), False
             return self._reported(gettext("Reported as planned")), self.stale
         if status == Status.DECOMMISSIONED:
             if self.by_editor:

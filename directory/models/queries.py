@@ -9,6 +9,7 @@ from directory.search import SEARCH_FIELDS
 from regions.models import AreaGraph
 
 from .evidence import EVIDENCE_SOURCE_SEPARATOR
+from .freshness import needs_review_condition
 from .vocabulary import AreaExtent, FocusKind, Scope, Status
 
 
@@ -21,6 +22,14 @@ class ServiceQuerySet(models.QuerySet):
         """Services running on ``today`` by their timeline (see ``operating_on``)."""
         return self.operating_on(today or datetime.date.today())
 
+    def needing_review(self, today):
+        """Services never verified, or last verified too long before ``today`` (``needs_review_condition``)."""
+        return self.filter(needs_review_condition(today))
+
+    def verified_recently(self, today):
+        """The others: verified within the review period before ``today``."""
+        return self.exclude(needs_review_condition(today))
+
     def with_timeline(self, date):
         """Annotate each service with what its dated evidence says on ``date``: the one timeline.
 
@@ -31,12 +40,15 @@ class ServiceQuerySet(models.QuerySet):
         - ``timeline_status``: a ``Status`` value, or ``""`` where nothing is known by then.
           An end date at or before ``date`` means decommissioned (unless a later document
           says otherwise); a start date after ``date`` means not yet running; a start date
-          counts as the service starting only where some document says it ran. A service
-          known to have ended whose start is unknown counts as running until its end.
-          An undated document's status holds on every date (it cannot be placed).
+          counts as the service starting only where some document says it ran. Before a service's
+          earliest dated evidence nothing is known (``""``), even where a later end date is known: an
+          end says the service stopped, not since when it ran. An undated document's status holds on
+          every date (it cannot be placed).
         - ``timeline_evidence``: the newest evidence at or before ``date`` (a document's status,
           an end date or an editor's verification; 1 January of year 1 where there is none).
           A start date is not evidence that the service ran: documents give launch dates ahead.
+        - ``timeline_earliest``: the service's earliest dated status event, whatever the date ("date|precision";
+          ``None`` with none), so a claim before it can say since when something is known.
         - ``evidence_source``: what ``Claim`` needs of the status event that decides (its precision, the
           editor's role where an editor stated it, its date, and the document's short name).
 
@@ -66,6 +78,7 @@ class ServiceQuerySet(models.QuerySet):
             .order_by("-date", "same_day_rank", "-pk")
         )
         undated = events.filter(date__isnull=True).order_by("-pk")
+        first_dated = events.filter(date__isnull=False).order_by("date", "pk")
         event_date = Subquery(dated.values("date")[:1], output_field=DateField())
         undated_status = Subquery(undated.values("status")[:1], output_field=CharField())
         floor = Value(datetime.date(1, 1, 1), output_field=DateField())
@@ -107,8 +120,8 @@ class ServiceQuerySet(models.QuerySet):
             When(end_date__lte=date, then=Value(Status.DECOMMISSIONED)),
             When(start_date__gt=date, then=Value("")),
             When(Q(start_date__lte=date) & ran_here, then=start_here),
-            # Known to have ended later, start unknown: running until its end.
-            When(Q(start_date__isnull=True) & Q(end_date__gte=date), then=Value(Status.ACTIVE)),
+            # No dated evidence by the date (an end date later, start unknown, says nothing of before the
+            # earliest evidence): not known, never counted as running. Only an undated document can speak for it.
             default=Coalesce(undated_status, Value("")),
             output_field=CharField(),
         )
@@ -124,6 +137,7 @@ class ServiceQuerySet(models.QuerySet):
             timeline_status=status,
             timeline_evidence=evidence,
             evidence_source=Subquery(dated.values(source=self._evidence_source())[:1], output_field=CharField()),
+            timeline_earliest=Subquery(first_dated.values(earliest=self._earliest())[:1], output_field=CharField()),
             timeline_unconfirmed=Case(
                 When(Q(unconfirmed_on__lte=date) & Q(unconfirmed_on__gt=evidence), then=F("unconfirmed_on")),
                 default=None,
@@ -151,6 +165,16 @@ class ServiceQuerySet(models.QuerySet):
             separator,
             Coalesce(NullIf("document__short_name", Value("")), "document__title", Value("")),
             output_field=CharField(),
+        )
+
+    @staticmethod
+    def _earliest():
+        """A status event's date and precision in one column, joined by ``EVIDENCE_SOURCE_SEPARATOR``."""
+        from django.db.models import CharField, Value
+        from django.db.models.functions import Cast, Concat
+
+        return Concat(
+            Cast("date", CharField()), Value(EVIDENCE_SOURCE_SEPARATOR), "precision", output_field=CharField()
         )
 
     def operating_on(self, date):

@@ -39,13 +39,27 @@ def marac_only_with_self_referral(pathways):
     risky for the person to come forward alone, so a service reached only that way
     cannot also be open to anyone who asks. Checked by ``ServicePathway.clean()``
     (one route against the service's others), ``ServicePathway.check_routes()``
-    (all of a service's routes at once, as the admin's inline does) and
-    ``ReferralPathway.clean()`` (a route whose kind changes under its services).
+    (all of a service's routes at once, as the admin's inline does),
+    ``ReferralPathway.clean()`` (a route whose kind changes under its services) and
+    ``ServicePathway.check_removal()`` (routes removed from their services: ``delete()``).
     """
     pathways = list(pathways)
     self_routes = [p for p in pathways if "self" in (p.referrers or [])]
     others = [p for p in pathways if "self" not in (p.referrers or [])]
     return bool(self_routes) and bool(others) and all(p.requires_marac for p in others)
+
+
+def refuse_broken(routes_by_service):
+    """Refuse a change that would leave any of these services (each with its routes after it) breaking the rule."""
+    broken = sorted(
+        service.name for service, pathways in routes_by_service.items() if marac_only_with_self_referral(pathways)
+    )
+    if broken:
+        raise ValidationError(
+            gettext("%(rule)s. This change would break it for: %(services)s")
+            % {"rule": str(MARAC_AND_SELF_REFERRAL).rstrip("."), "services": ", ".join(broken)},
+            code="marac_and_self_referral",
+        )
 
 
 class ReferralPathway(models.Model):
@@ -112,13 +126,14 @@ class ReferralPathway(models.Model):
         routes = {}
         for link in links:
             routes.setdefault(link.service, []).append(self if link.pathway_id == self.pk else link.pathway)
-        broken = sorted(service.name for service, pathways in routes.items() if marac_only_with_self_referral(pathways))
-        if broken:
-            raise ValidationError(
-                gettext("%(rule)s. This change would break it for: %(services)s")
-                % {"rule": str(MARAC_AND_SELF_REFERRAL).rstrip("."), "services": ", ".join(broken)},
-                code="marac_and_self_referral",
-            )
+        refuse_broken(routes)
+
+
+class ServicePathwayQuerySet(models.QuerySet):
+    def delete(self):
+        """Removing these routes leaves each service within the MARAC rule (``ServicePathway.check_removal``)."""
+        ServicePathway.check_removal(self)
+        return super().delete()
 
 
 class ServicePathway(models.Model):
@@ -137,7 +152,7 @@ class ServicePathway(models.Model):
 
     history = HistoricalRecords()
     natural_key_fields = ("service__slug", "pathway__slug")
-    objects = NaturalKeyManager()
+    objects = NaturalKeyManager.from_queryset(ServicePathwayQuerySet)()
 
     # Set by a form that checks all of a service's routes together (the admin's inline formset, through
     # check_routes): clean() then leaves the MARAC rule to it, since saved routes may be about to change.
@@ -164,6 +179,35 @@ class ServicePathway(models.Model):
         """Refuse a service's whole set of routes (``ReferralPathway`` rows) that breaks the MARAC rule."""
         if marac_only_with_self_referral(pathways):
             raise ValidationError(MARAC_AND_SELF_REFERRAL, code="marac_and_self_referral")
+
+    @classmethod
+    def check_removal(cls, links):
+        """Refuse removing these routes (``ServicePathway`` rows) where a service's remaining routes break the rule.
+
+        A service left with no route keeps the rule. The admin asks before its delete page and its "delete
+        selected" action (``editorial.admin.deletion``), so an editor sees why, not an error page.
+        """
+        links = list(links)
+        remaining = (
+            cls.objects.filter(service_id__in={link.service_id for link in links})
+            .exclude(pk__in=[link.pk for link in links])
+            .select_related("service", "pathway")
+        )
+        routes = {}
+        for link in remaining:
+            routes.setdefault(link.service, []).append(link.pathway)
+        refuse_broken(routes)
+
+    def delete(self, *args, **kwargs):
+        """Removing a route keeps its service within the MARAC rule, whichever path removes it.
+
+        A formset that checked the service's routes together (``routes_checked_together``: the service
+        admin's inline, approval, undo) has checked what remains. Deleting the service removes its routes
+        without coming here.
+        """
+        if not self.routes_checked_together:
+            ServicePathway.check_removal([self])
+        return super().delete(*args, **kwargs)
 
     def clean(self):
         """This route with the service's other saved routes keeps to the MARAC rule (admin, approval, undo, import)."""

@@ -15,6 +15,7 @@ from regions.models import Area
 from regions.natural_keys import NaturalKeyManager
 
 from .evidence import Claim, Precision, shown_with_precision
+from .freshness import holds, needs_review_condition
 from .organisations import Organisation, Programme
 from .queries import ServiceQuerySet
 from .vocabulary import (
@@ -303,6 +304,10 @@ class Service(models.Model):
         """Rules on one service's own fields that the database cannot state (see also Meta.constraints)."""
         if self.last_verified and self.last_verified > timezone.localdate():
             raise ValidationError({"last_verified": _("The date last verified cannot be in the future")})
+
+    def needs_review(self, today):
+        """Whether this service needs review on ``today``: the condition ``needing_review`` filters by."""
+        return holds(needs_review_condition(today), self)
 
     def natural_key(self):
         return (self.slug,)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from directory.models import Organisation, Service
-from editorial import freshness, history, reports, review
+from editorial import history, reports, review
 from editorial.models import EditorProfile, PendingChange, ProblemReport
 from editorial.roles import needs_review, scope_for
 
@@ -237,9 +237,9 @@ class NeedsReviewFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "needs_review":
-            return freshness.needing_review(queryset, today=today)
+            return queryset.needing_review(today)
         if self.value() == "up_to_date":
-            return freshness.verified_recently(queryset, today=today)
+            return queryset.verified_recently(today)
         return queryset
 
 

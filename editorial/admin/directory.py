@@ -264,7 +264,7 @@ class ServiceAdmin(
 
     @admin.display(description=_("needs review"), boolean=True)
     def review_due(self, obj):
-        return freshness.freshness_of(obj, today=timezone.localdate()).needs_review
+        return obj.needs_review(timezone.localdate())
 
     @admin.action(description=_("Mark selected services verified today"), permissions=["change"])
     def mark_verified(self, request, queryset):

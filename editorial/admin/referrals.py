@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from directory.models import ReferralPathway, ReferralRequirement, ServicePathway
 from editorial.admin import GuardedHistoryAdmin, OrganisationScopedAdmin
+from editorial.admin.deletion import CheckedDeletionAdmin
 from editorial.forms import ServicePathwayAdminForm
 
 
@@ -15,7 +16,7 @@ class ReferralPathwayAdmin(GuardedHistoryAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ServicePathway)
-class ServicePathwayAdmin(OrganisationScopedAdmin, GuardedHistoryAdmin, SimpleHistoryAdmin):
+class ServicePathwayAdmin(CheckedDeletionAdmin, OrganisationScopedAdmin, GuardedHistoryAdmin, SimpleHistoryAdmin):
     read_only_for_providers = True
     form = ServicePathwayAdminForm
     list_display = ["service", "pathway", "note", "contact"]

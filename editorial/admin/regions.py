@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from directory.area_views import area_url
 from editorial.admin import GuardedHistoryAdmin
 from regions.models import Area
 
@@ -19,3 +20,6 @@ class AreaAdmin(GuardedHistoryAdmin, SimpleHistoryAdmin):
         (_("Structure"), {"fields": ["within", "membership_inferred", "successor"]}),
         (_("Notes and sources"), {"fields": ["note", "sources"]}),
     ]
+
+    def view_on_site(self, obj):
+        return area_url(obj)

@@ -23,5 +23,5 @@ def editorial_summary(context):
     return {
         "pending": pending,
         "open_reports": open_reports,
-        "needs_review": freshness.needing_review(visible, today=timezone.localdate()).count(),
+        "needs_review": visible.needing_review(timezone.localdate()).count(),
     }

@@ -48,7 +48,10 @@ def test_every_page_of_services_validates_in_every_shape(client, profile, shape)
     ids = [item["id"] for page in pages for item in page["contents"]]
     assert len(ids) == len(set(ids)) == referable
     if shape.get("minimal"):
-        assert all(set(item) <= {"id", "name", "status", "last_modified"} for item in pages[0]["contents"])
+        # Minimal, but never a status without its evidence.
+        assert all(
+            set(item) <= {"id", "name", "status", "status_evidence", "last_modified"} for item in pages[0]["contents"]
+        )
 
 
 def test_a_page_past_the_end_is_empty(client, profile):
@@ -83,6 +86,20 @@ def test_a_service_in_full(client, profile):
         service.risk_levels.values_list("slug", flat=True)
     )
     assert data["organization"]["name"] == service.organisation.name
+
+
+@pytest.mark.parametrize("shape", [{}, {"minimal": "true"}, {"full": "true"}])
+def test_every_list_item_carries_the_status_evidence_the_service_gives(client, profile, shape):
+    # A status is never published without its evidence: each list item, in every shape, has what the
+    # single-service endpoint gives.
+    page = get(client, "/services", per_page=200, **shape)
+    profile.check_page(page, "compiled/service_list.json")
+    items = page["contents"]
+    assert len(items) == Service.objects.referable().count()
+    for item in items:
+        detail = get(client, f"/services/{item['id']}")
+        assert item["status_evidence"] == detail["status_evidence"], item["name"]
+        assert item["status_evidence"]["text"]
 
 
 def test_comparators_elsewhere_are_not_published(client):

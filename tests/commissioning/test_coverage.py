@@ -28,11 +28,25 @@ def risk_counts(matrix, slug):
     return {level.slug: cell.count for level, cell in row_for(matrix, slug).by_risk.items()}
 
 
-def test_a_service_decommissioned_in_2019_counts_before_its_end_and_not_after():
-    atal = Service.objects.prefetch_related("status_events").get(
-        slug="atal-y-fro-domestic-violence-perpetrator-programme"
+def ran_in_march_2019(service):
+    """An editor's statement that ``service`` was running on 1 March 2019: dated evidence before its end."""
+    StatusEvent.objects.create(
+        service=service,
+        status=Status.ACTIVE,
+        date=datetime.date(2019, 3, 1),
+        precision="day",
+        editor_role="directory",
+        stated_on=datetime.date(2026, 12, 1),
     )
+
+
+def test_a_service_decommissioned_in_2019_counts_before_its_end_and_not_after():
+    atal = Service.objects.get(slug="atal-y-fro-domestic-violence-perpetrator-programme")
     assert atal.end_date == datetime.date(2019, 11, 1)
+    # Its only evidence is its end: before that nothing is known, so it is not counted as running.
+    assert not coverage.is_operating_on(atal, datetime.date(2019, 6, 1))
+    # With evidence that it ran (an editor's statement dated March 2019), it counts from then until its end.
+    ran_in_march_2019(atal)
     assert coverage.is_operating_on(atal, datetime.date(2019, 6, 1))
     assert not coverage.is_operating_on(atal, datetime.date(2019, 12, 1))
 
@@ -226,6 +240,8 @@ def test_standards_page_summarises_every_assessment(client, django_assert_max_nu
 
 
 def test_two_dates_side_by_side(client):
+    # Atal y Fro's only evidence is its end (November 2019); an editor's statement says it ran in March 2019.
+    ran_in_march_2019(Service.objects.get(slug="atal-y-fro-domestic-violence-perpetrator-programme"))
     response = client.get(COVERAGE, {"as_of": "2019-06-01", "compare": "2020-11-01", "criminal_justice": "exclude"})
     assert response.status_code == 200
     assert [m.options.as_of.isoformat() for m, _tiles in response.context["maps"]] == ["2019-06-01", "2020-11-01"]

@@ -141,3 +141,13 @@ def test_the_service_page_shows_who_it_is_for_and_each_harm_as_yes_no_or_not_sta
     assert 'Stalking: <span class="app-muted">not stated</span>' in body
     assert "an i-Horizon programme for internet-only offenders" in body
     assert "The person who causes harm: <strong>yes</strong>" in body
+
+
+def test_area_links_lead_to_the_area_pages(client):
+    """Service page, area list, area page and coverage link each area to its page (``{{ area|area_url }}``)."""
+    service_page = client.get(reverse("directory:service-detail", kwargs={"slug": "drive-cardiff-and-vale"}))
+    assert 'href="/areas/cardiff/"' in service_page.content.decode()
+    assert 'href="/areas/cardiff/"' in client.get(reverse("directory:area-list")).content.decode()
+    south_wales = client.get(reverse("directory:area-detail", kwargs={"slug": "south-wales-police"}))
+    assert 'href="/areas/cardiff/"' in south_wales.content.decode()
+    assert 'href="/areas/cardiff/"' in client.get(reverse("commissioning:coverage")).content.decode()

@@ -85,6 +85,27 @@ def test_an_empty_result_names_the_gap_and_shows_what_is_nearest(client):
     assert [s.slug for s in response.context["adjacent"]] == ["here-medium"]
 
 
+def test_what_is_nearest_includes_neighbours_whose_risk_levels_are_not_stated(client):
+    # Real data: nothing in Wrexham matches the words, so the page shows what is nearest. "Not stated" is never
+    # "no": neighbouring services whose sources give no risk level are listed, in their own labelled group.
+    response = client.get(SEARCH, {"area": "wrexham", "risk": "high", "q": "xylophone"})
+    assert response.status_code == 200
+    assert result_slugs(response) == []
+    neighbouring = response.context["neighbouring"]
+    high = RiskLevel.objects.get(slug="high")
+    stated = [s for s in neighbouring if s.risk_stated]
+    unstated = [s for s in neighbouring if not s.risk_stated]
+    assert stated and unstated
+    assert neighbouring == stated + unstated  # those that take it first
+    assert all(high in s.risk_levels.all() for s in stated)
+    assert all(not s.risk_levels.all() for s in unstated)
+    # Phoenix (Gwent) gives no risk level: it is offered, labelled as not stated.
+    assert "phoenix-das-gwent" in {s.slug for s in unstated}
+    body = response.content.decode()
+    assert body.index('id="neighbouring-stated"') < body.index('id="neighbouring-not-stated"')
+    assert "In neighbouring areas, risk levels not stated in the sources: check with the service" in body
+
+
 def test_export_with_the_same_query_string_has_exactly_the_rows_shown(client):
     params = {"area": "cardiff", "status": "all"}
     page = client.get(SEARCH, {**params})

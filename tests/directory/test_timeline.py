@@ -6,6 +6,7 @@ The pages take "today" from ``timezone.localdate``; the tests move it to each da
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import FieldDoesNotExist
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning import coverage
-from directory.models import Document, Service, Status, StatusEvent
+from directory.models import EditorRole, Service, Status, StatusEvent
 from regions.models import Area, AreaGraph
 
 pytestmark = pytest.mark.django_db
@@ -50,17 +51,43 @@ def running(date, **filters):
     return set(Service.objects.referable().operating_on(date).filter(**filters).values_list("slug", flat=True))
 
 
-def home_counts(client):
-    return {
-        tier.value: count for tier, _label, count, _u in client.get(reverse("directory:service-list")).context["kinds"]
-    }
+SEARCH = reverse("directory:service-search")
+HOME_KIND_LINK = re.compile(r'<a class="govuk-link" href="(/services/\?tier=([a-z_]+)[^"]*)">')
+
+
+def search_page_slugs(client, url=SEARCH, **params):
+    """Every service the search page itself lists, walking all its pages (each slug once)."""
+    slugs, number = [], 1
+    while True:
+        response = client.get(url, {**params, "page": number})
+        assert response.status_code == 200
+        slugs += [service.slug for service, _reasons in response.context["results"]]
+        page = response.context["page"]
+        if not page.has_next():
+            break
+        number += 1
+    assert len(slugs) == len(set(slugs)) == page.paginator.count
+    return set(slugs)
 
 
 def search_slugs(client, **params):
-    """Every service the search page shows (its CSV export lists all pages of exactly the same search)."""
-    response = client.get(reverse("directory:service-export"), {"audience": "all", **params})
-    assert response.status_code == 200
-    return {row["slug"] for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))}
+    """Every service the search page shows, over all its pages."""
+    return search_page_slugs(client, audience="all", **params)
+
+
+def home_kinds(client):
+    """``{tier: (count shown, services its link lists)}``: the home page's counts by kind, and the set of
+    services behind each kind's link (the search page it opens, every page of it)."""
+    response = client.get(reverse("directory:service-list"))
+    counts = {tier.value: count for tier, _label, count, _u in response.context["kinds"]}
+    links = {tier: url.replace("&amp;", "&") for url, tier in HOME_KIND_LINK.findall(response.content.decode())}
+    assert set(links) == set(counts)
+    kinds = {}
+    for tier, url in links.items():
+        path, _sep, query = url.partition("?")
+        params = dict(pair.split("=") for pair in query.split("&"))
+        kinds[tier] = (counts[tier], search_page_slugs(client, path, **params))
+    return kinds
 
 
 def export_statuses(client):
@@ -75,7 +102,32 @@ def matcher_slugs(client, area):
     assert response.status_code == 200
     result = response.context["result"]
     items = [*result.fits, *result.check, *result.no, *result.partners, *result.processes, *result.helplines]
-    return {item.service.slug for item in items}
+    slugs = [item.service.slug for item in items]
+    assert len(slugs) == len(set(slugs))  # each service in one group
+    return set(slugs)
+
+
+def matcher_expected(date, slug, graph=None):
+    """The services the matcher must list for ``BASE_CASE`` in area ``slug`` on ``date``: every service the verb
+    says is running there, but those its own rules leave out (training for professionals; a partner, process or
+    helpline service stated for another harm or not taking the case's risk level)."""
+    from directory.eligibility import NO, Eligibility
+    from directory.models import RiskLevel
+    from referrals.services import PERSON_SECTION, SECTION_OF
+
+    area = Area.objects.get(slug=slug)
+    risk = RiskLevel.objects.get(slug=BASE_CASE["risk"])
+    here = Service.objects.referable().operating_on(date).covering(area, graph=graph).for_matcher()
+    expected = set()
+    for service in here:
+        audience = service.primary_audience
+        if audience in PERSON_SECTION:
+            expected.add(service.slug)
+        elif audience in SECTION_OF:
+            eligibility = Eligibility.of(service)
+            if eligibility.harm(None)[0] != NO and eligibility.takes_risk(risk) is not False:
+                expected.add(service.slug)
+    return expected
 
 
 def area_slugs(client, slug):
@@ -111,12 +163,13 @@ def test_every_page_agrees_with_the_verb_on_dates_from_2012_to_today(client, on,
     on(date)
     expected = running(date)
     timeline = {s.slug: s.timeline_status for s in Service.objects.referable().with_timeline(date)}
-    # Home: counts by kind.
-    counts = home_counts(client)
-    assert sum(counts.values()) == len(expected), date
-    for tier, count in counts.items():
-        assert count == len(running(date, tier=tier)), (date, tier)
-    # Search (every page of it, via its export).
+    # Home: by kind, the count it shows and the services its link lists are exactly the running ones.
+    kinds = home_kinds(client)
+    assert set().union(*(slugs for _count, slugs in kinds.values())) == expected, date
+    for tier, (count, slugs) in kinds.items():
+        assert slugs == running(date, tier=tier), (date, tier)
+        assert count == len(slugs), (date, tier)
+    # Search: the page itself, every page of it.
     assert search_slugs(client) == expected, date
     # Coverage with its default switches counts exactly the running services.
     assert coverage_slugs(client, date) == expected, date
@@ -127,7 +180,9 @@ def test_every_page_agrees_with_the_verb_on_dates_from_2012_to_today(client, on,
             Service.objects.referable().operating_on(date).covering(area, graph=graph).values_list("slug", flat=True)
         )
         assert area_slugs(client, slug) == here, (date, slug)
-        assert matcher_slugs(client, slug) <= here, (date, slug)
+        matched = matcher_slugs(client, slug)
+        assert matched <= here, (date, slug)
+        assert matched == matcher_expected(date, slug, graph), (date, slug)
     # Funding: "ended" is the timeline's ended, and nothing ended is called fragile or secure.
     funding = funding_slugs(client)
     ended = {slug for slug, status in timeline.items() if status in (Status.DECOMMISSIONED, Status.NEVER_ESTABLISHED)}
@@ -138,40 +193,65 @@ def test_every_page_agrees_with_the_verb_on_dates_from_2012_to_today(client, on,
     assert all(exported[slug] == status for slug, status in timeline.items()), date
 
 
-def test_an_editor_adds_a_decommissioned_event_and_every_page_stops_offering_the_service(client, on):
+def offered_everywhere(client, service, date):
+    """Whether every page offers ``service`` on ``date`` (all agreeing, else the test fails)."""
+    running_then = service.slug in running(date)
+    kinds = client.get(reverse("directory:service-list")).context["kinds"]
+    pages = {
+        # Home: its kind is counted as the verb says, and the kind's link lists it.
+        "home": dict((tier.value, n) for tier, _label, n, _u in kinds).get(service.tier, 0)
+        == len(running(date, tier=service.tier))
+        and service.slug in search_slugs(client, tier=service.tier),
+        "search": service.slug in search_slugs(client, area="merthyr-tydfil"),
+        "matcher": service.slug in matcher_slugs(client, "merthyr-tydfil"),
+        "area": service.slug in area_slugs(client, "merthyr-tydfil"),
+        "coverage": service.slug in coverage_slugs(client, date),
+        "api": api_statuses(client)[service.name] == "active",
+        "export": export_statuses(client)[service.slug] in Status.operating(),
+    }
+    assert all(offered == running_then for offered in pages.values()), (date, pages, running_then)
+    return running_then
+
+
+def test_an_editor_records_an_end_and_every_page_stops_offering_the_service_from_that_day(client, on):
+    # The editor's evidence path: the health page's "Ended on …", a status event stated by a directory admin
+    # (no document). Asked before, on and after the day it ended, every page agrees with the verb.
+    from django.test import Client
+
+    from editorial.roles import DIRECTORY_ADMIN
+    from tests.editorial.conftest import client_for, make_user
+
     today = datetime.date(2026, 12, 1)
-    on(today)
+    ended = datetime.date(2026, 6, 15)
+    days = [datetime.date(2026, 6, 14), ended, today]
     service = Service.objects.get(slug="drive-cwm-taf-morgannwg")
-    assert service.slug in running(today)
-    assert service.slug in search_slugs(client)
-    assert service.slug in matcher_slugs(client, "merthyr-tydfil")
-    assert service.slug in area_slugs(client, "merthyr-tydfil")
-    assert service.slug in coverage_slugs(client, today)
-    assert api_statuses(client)[service.name] == "active"
-    before = home_counts(client)[service.tier]
+    for day in days[1:]:
+        on(day)
+        assert offered_everywhere(client, service, day), day
 
-    StatusEvent.objects.create(
-        service=service,
-        status=Status.DECOMMISSIONED,
-        date=datetime.date(2026, 6, 15),
-        document=Document.objects.get(slug="policing-in-wales-letter-2023"),
-        section="Editor's check",
-        quote="Drive",
+    on(today)
+    editor = client_for(Client(), make_user("diradmin", DIRECTORY_ADMIN))
+    response = editor.post(
+        reverse("editorial:stale-evidence", args=[service.pk]), {"action": "ended", "ended_on": ended.isoformat()}
     )
+    assert response.status_code == 302
+    event = StatusEvent.objects.get(service=service, document=None)
+    assert (event.status, event.date, event.editor_role) == (Status.DECOMMISSIONED, ended, EditorRole.DIRECTORY)
 
-    assert service.slug not in running(today)
-    assert home_counts(client)[service.tier] == before - 1
-    assert service.slug not in search_slugs(client)
-    assert service.slug in search_slugs(client, status="all")
-    assert service.slug not in matcher_slugs(client, "merthyr-tydfil")
-    assert service.slug not in area_slugs(client, "merthyr-tydfil")
-    assert service.slug not in coverage_slugs(client, today)
+    # The day before it ended it was running; from that day on no page offers it.
+    on(days[0])
+    assert offered_everywhere(client, service, days[0])
+    for day in days[1:]:
+        on(day)
+        assert not offered_everywhere(client, service, day), day
+    # On the day it ended: listed as ended, with the editor's evidence.
+    on(ended)
+    assert service.slug in search_slugs(client, status="all", area="merthyr-tydfil")
     assert service.slug in funding_slugs(client)["ended"]
-    assert export_statuses(client)[service.slug] == Status.DECOMMISSIONED
     assert api_statuses(client)[service.name] == "defunct"
     body = client.get(service.get_absolute_url()).content.decode()
-    assert "Reported ended — 15 June 2026" in body
-    # Before the event it was running: the timeline keeps its history.
+    assert "Ended — 15 June 2026 (directory editor)" in body
+    # The coverage page asked for an earlier date keeps its history.
     assert service.slug in coverage_slugs(client, datetime.date(2026, 1, 1))
 
 
@@ -265,7 +345,7 @@ def test_claims_show_their_age_and_old_evidence_is_never_plainly_running():
         (
             "cara-cwm-taf-morgannwg",
             datetime.date(2020, 1, 1),
-            "Reported running — undated; after April 2019 (Cwm Taf Morgannwg interventions table)",
+            "Reported running in an undated document written after April 2019 (Cwm Taf Morgannwg interventions table)",
             True,
         ),
     ],
@@ -279,6 +359,18 @@ def test_a_month_precision_end_means_not_running_on_any_day_of_that_month():
     # Atal y Fro "had been de-commissioned in November 2019": some day that month. The timeline reads a partial
     # date as the first day of its period, so it is never counted running on a day it may have stopped.
     slug = "atal-y-fro-domestic-violence-perpetrator-programme"
+    # Its only evidence is the end: before it nothing is known, so it is not counted as running.
+    assert slug not in running(datetime.date(2019, 10, 31))
+    # An editor's statement that it ran in June 2019 is evidence: from then until its end it was running.
+    StatusEvent.objects.create(
+        service=Service.objects.get(slug=slug),
+        status=Status.ACTIVE,
+        date=datetime.date(2019, 6, 3),
+        precision="day",
+        editor_role=EditorRole.DIRECTORY,
+        stated_on=datetime.date(2026, 12, 1),
+    )
+    assert slug not in running(datetime.date(2019, 6, 2))
     assert slug in running(datetime.date(2019, 10, 31))
     for day in (datetime.date(2019, 11, 1), datetime.date(2019, 11, 15), datetime.date(2019, 11, 30)):
         assert slug not in running(day)
@@ -312,3 +404,27 @@ def test_coverage_timeline_asks_the_database_once_per_date(django_assert_num_que
         timeline.on(datetime.date(2020, 11, 1))
         timeline.on(datetime.date(2020, 11, 1))
         timeline.on(datetime.date(2023, 11, 17))
+
+
+def test_before_the_earliest_evidence_nothing_is_known_even_with_an_end_date_later(client):
+    # The Flintshire online pilot: a 2020 pilot report, "concluding as we wrote this report" (November 2020); no
+    # start date. On a date before any of that evidence nothing is known: not counted as running, and said so.
+    slug = "domestic-abuse-intervention-hub-online-pilot"
+    service = Service.objects.get(slug=slug)
+    assert (service.start_date, service.end_date) == (None, datetime.date(2020, 11, 1))
+    for date in (datetime.date(2012, 1, 1), datetime.date(2019, 12, 31)):
+        assert slug not in running(date), date
+        before = Service.objects.with_timeline(date).get(slug=slug)
+        assert before.timeline_status == "", date
+        assert before.claim.text == "Nothing known for this date: the earliest evidence is from 2020", date
+        assert before.claim.warning
+    response = client.get(
+        reverse("commissioning:coverage-cell"),
+        {"area": "flintshire", "column": "tier:early_intervention", "as_of": "2012-01-01"},
+    )
+    assert response.status_code == 200
+    assert slug not in {s.slug for s in [*response.context["services"], *response.context["unstated"]]}
+    assert "undated document" not in response.content.decode()
+    # Evidence dated before the date and an end after it: running.
+    assert slug in running(datetime.date(2020, 6, 1))
+    assert slug not in running(datetime.date(2020, 11, 1))

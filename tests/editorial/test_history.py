@@ -192,3 +192,11 @@ def test_undo_of_a_row_with_no_admin_page_of_its_own_is_404(director_client):
     change = item.history.order_by("-history_date", "-history_id").first()
     url = reverse("editorial:undo-change", args=["directory", "assessmentitem", change.history_id])
     assert director_client.post(url).status_code == 404
+
+
+def test_the_area_admin_views_the_area_page_on_the_site(director_client):
+    """The area page's address is the directory's (``directory.area_views.area_url``); regions knows no URLs."""
+    cardiff = Area.objects.get(slug="cardiff")
+    assert not hasattr(cardiff, "get_absolute_url")
+    body = director_client.get(reverse("admin:regions_area_change", args=[cardiff.pk])).content.decode()
+    assert 'href="/areas/cardiff/"' in body

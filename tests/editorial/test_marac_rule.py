@@ -2,10 +2,12 @@
 
 Its home is ``directory/models/routes.py`` (``marac_only_with_self_referral``, used by
 ``ServicePathway.clean()``, ``ServicePathway.check_routes()`` and
-``ReferralPathway.clean()``). Each write path that can add a route meets it:
-the model, the service's admin form (its routes inline), the route's own admin
-form, approval of a pending change, undo and the Open Referral import. The CSV
-import carries no routes.
+``ReferralPathway.clean()``, and ``ServicePathway.check_removal()`` for removals). Each write
+path that can add a route meets it: the model, the service's admin form (its routes inline), the
+route's own admin form, approval of a pending change, undo and the Open Referral import. Each path
+that can remove one meets it too: ``delete()`` on a route or a QuerySet, the route admin's delete
+page and "delete selected", the inline, approval and undo. The CSV import carries no routes and the
+Open Referral import never removes one.
 """
 
 import json
@@ -210,3 +212,123 @@ def test_the_open_referral_import_refuses_self_referral_for_a_marac_only_service
         call_command("import_oruk", str(path), "--apply")
     assert MESSAGE in str(refused.value)
     assert not PendingChange.objects.filter(service=drive).exists()
+
+
+# --------------------------------------------------------------------------
+# Removing a route: the service's remaining routes keep the rule on every path
+# --------------------------------------------------------------------------
+
+REMOVAL = "A service referred only through MARAC cannot also take self-referrals: remove the self-referral route or add"
+
+
+def marac_self_and_any_agency():
+    """A service open to self-referral because agencies can refer too: removing any-agency would break the rule."""
+    service = service_with("marac", "any-agency", "self-referral")
+    return service, service.pathways.get(pathway__slug="any-agency")
+
+
+def slugs(service):
+    return sorted(link.pathway.slug for link in service.pathways.all())
+
+
+def test_the_model_refuses_removing_the_route_that_keeps_self_referral_open():
+    service, any_agency = marac_self_and_any_agency()
+    with pytest.raises(ValidationError) as refused:
+        any_agency.delete()
+    assert refused.value.messages[0].startswith(REMOVAL) and service.name in refused.value.messages[0]
+    with pytest.raises(ValidationError):
+        ServicePathway.objects.filter(pk=any_agency.pk).delete()
+    assert slugs(service) == ["any-agency", "marac", "self-referral"]
+
+
+def test_the_model_allows_removals_that_keep_the_rule():
+    service, any_agency = marac_self_and_any_agency()
+    service.pathways.get(pathway__slug="self-referral").delete()  # MARAC and any-agency: fine
+    any_agency.delete()  # MARAC only: fine
+    assert slugs(service) == ["marac"]
+    ServicePathway.objects.filter(service=service).delete()  # no routes at all: fine
+    other, _ = marac_self_and_any_agency()
+    other.delete()  # the service itself, its routes with it
+    assert not ServicePathway.objects.filter(service_id=other.pk).exists()
+
+
+def test_the_route_admin_delete_page_refuses_with_the_message(director_client):
+    service, any_agency = marac_self_and_any_agency()
+    url = reverse("admin:referrals_servicepathway_delete", args=[any_agency.pk])
+    for response in (director_client.get(url, follow=True), director_client.post(url, {"post": "yes"}, follow=True)):
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0] == reverse("admin:referrals_servicepathway_change", args=[any_agency.pk])
+        assert [m.message for m in response.context["messages"]][0].startswith(REMOVAL)
+    assert slugs(service) == ["any-agency", "marac", "self-referral"]
+    # A removal that keeps the rule is deleted as before.
+    self_link = service.pathways.get(pathway__slug="self-referral")
+    url = reverse("admin:referrals_servicepathway_delete", args=[self_link.pk])
+    assert director_client.get(url).status_code == 200
+    assert director_client.post(url, {"post": "yes"}).status_code == 302
+    assert slugs(service) == ["any-agency", "marac"]
+
+
+def test_the_route_admin_delete_selected_action_refuses_with_the_message(director_client):
+    service, any_agency = marac_self_and_any_agency()
+    other = service_with("police", "self-referral")
+    url = reverse("admin:referrals_servicepathway_changelist")
+    chosen = [any_agency.pk, other.pathways.get(pathway__slug="police").pk]
+    for confirm in ({}, {"post": "yes"}):
+        data = {"action": "delete_selected", "_selected_action": chosen, **confirm}
+        response = director_client.post(url, data, follow=True)
+        assert response.status_code == 200
+        assert [m.message for m in response.context["messages"]][0].startswith(REMOVAL)
+    assert slugs(service) == ["any-agency", "marac", "self-referral"]
+    assert slugs(other) == ["police", "self-referral"]
+    # Selecting rows whose removal keeps the rule still deletes them, after the confirmation page.
+    chosen = [other.pathways.get(pathway__slug="police").pk]
+    assert director_client.post(url, {"action": "delete_selected", "_selected_action": chosen}).status_code == 200
+    director_client.post(url, {"action": "delete_selected", "_selected_action": chosen, "post": "yes"})
+    assert slugs(other) == ["self-referral"]
+
+
+def test_the_service_admin_form_refuses_deleting_an_inline_route_that_keeps_self_referral_open(director_client):
+    service, any_agency = marac_self_and_any_agency()
+    service.areas.set([factories.area()])
+
+    def delete_any_agency(data, prefix):
+        row = next(k for k, v in data.items() if k.startswith(prefix) and k.endswith("-id") and v == str(any_agency.pk))
+        data[row.replace("-id", "-DELETE")] = "on"
+
+    response = post_routes(director_client, service, delete_any_agency)
+    assert response.status_code == 200
+    routes = next(f for f in response.context["inline_admin_formsets"] if f.formset.model is ServicePathway)
+    assert routes.formset.non_form_errors() == [MESSAGE]
+    assert slugs(service) == ["any-agency", "marac", "self-referral"]
+
+
+def test_approving_a_change_that_removes_the_route_keeping_self_referral_open_is_refused(directory_admin):
+    service, any_agency = marac_self_and_any_agency()
+    service.areas.set([factories.area()])
+    change = PendingChange.objects.create(
+        service=service,
+        organisation_id=service.organisation_id,
+        summary="Remove any-agency",
+        proposal={
+            "fields": {},
+            "m2m": {},
+            "rows": [{"model": "referrals.servicepathway", "fk": "service", "action": "delete", "pk": any_agency.pk}],
+        },
+        changes=[],
+    )
+    with pytest.raises(ValidationError) as refused:
+        approve_change(change, reviewer=directory_admin)
+    assert refused.value.messages == ["Service referral route: " + MESSAGE]
+    assert slugs(service) == ["any-agency", "marac", "self-referral"]
+    change.refresh_from_db()
+    assert change.state == ReviewState.PENDING
+
+
+def test_undoing_the_addition_of_the_route_keeping_self_referral_open_is_refused(director_client):
+    service, any_agency = marac_self_and_any_agency()
+    added = ServicePathway.history.filter(id=any_agency.pk, history_type="+").get()
+    response = director_client.post(
+        reverse("editorial:undo-change", args=["referrals", "servicepathway", added.history_id]), follow=True
+    )
+    assert MESSAGE in response.content.decode()
+    assert slugs(service) == ["any-agency", "marac", "self-referral"]

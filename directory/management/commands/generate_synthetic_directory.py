@@ -1,4 +1,4 @@
-"""Fill a database named for it with a synthetic directory (see directory/synthetic.py)."""
+"""Fill a database named for it with a synthetic directory (see directory/synthetic/)."""
 
 import json
 import time
