@@ -105,6 +105,10 @@ class Cell:
     ids: list = field(default_factory=list)
     unstated_ids: list = field(default_factory=list)
     open_count: int = 0  # how many of the counted services are open without a conviction, caution or court order
+    confirmed_count: int = 0  # how many of the counted services have evidence newer than the threshold on the date
+    # Where every counted service's newest evidence is older than the threshold: the newest of them, as a month
+    # or a year ("November 2023"), or "" where none is dated.
+    not_confirmed_since: str = ""
     lookup: coverage_index.ServiceLookup | None = field(default=None, repr=False, compare=False)
     href: str = ""  # the cell page's address, where the page links to it (``link_cells``)
 
@@ -134,9 +138,27 @@ class Cell:
         return not self.ids and bool(self.unstated_ids)
 
     @property
+    def only_stale(self):
+        """Counted services, but none confirmed within the threshold: "1 — not confirmed since November 2023"."""
+        return bool(self.ids) and not self.confirmed_count
+
+    @property
+    def only_with_conviction(self):
+        """Counted services, but every one needs a conviction, caution or court order."""
+        return bool(self.ids) and not self.open_count
+
+    @property
     def state(self):
-        """``covered``, ``unstated`` (only services whose risk level is not stated) or ``gap``."""
-        return "covered" if self.ids else "unstated" if self.unstated_ids else "gap"
+        """What the cell says, the weakest first: ``gap`` (no service), ``unstated`` (only services whose risk level
+        or councils are not stated), ``stale`` (only services not confirmed within the threshold),
+        ``conviction_only`` (only services that need a conviction, caution or court order) or ``covered``."""
+        if not self.ids:
+            return "unstated" if self.unstated_ids else "gap"
+        if self.only_stale:
+            return "stale"
+        if self.only_with_conviction:
+            return "conviction_only"
+        return "covered"
 
     @property
     def any_listed(self):
@@ -211,10 +233,14 @@ def load_services():
 
 
 def _cell(items, unstated, lookup):
+    confirmed = sum(1 for item in items if not item.stale)
+    newest = max((item for item in items if item.evidence), key=lambda item: item.evidence, default=None)
     return Cell(
         ids=[item.pk for item in items],
         unstated_ids=[item.pk for item in unstated],
         open_count=sum(1 for item in items if not item.criminal_justice_only),
+        confirmed_count=confirmed,
+        not_confirmed_since=newest.confirmed_since if newest and items and not confirmed else "",
         lookup=lookup,
     )
 

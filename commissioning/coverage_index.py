@@ -18,11 +18,12 @@ councils × services. Model instances are read only for what a page shows (``Ser
 
 import datetime
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db import connection
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
-from directory.models import AreaExtent, JusticeRequirement, Scope, Service, ServicePathway, Status, Tier
+from directory.models import AreaExtent, Claim, JusticeRequirement, Scope, Service, ServicePathway, Status, Tier
 
 INTERVENTION_TIERS = [
     Tier.EARLY_INTERVENTION,
@@ -61,6 +62,21 @@ class Facts:
     status: str
     areas: frozenset
     levels: tuple  # risk level pks, in the risk levels' order
+    stale: bool = False  # its newest evidence is older than the threshold on the date (``Claim.stale``)
+    evidence: datetime.date | None = None  # its newest evidence by the date (``None`` where there is none)
+    confirmed_since: str = ""  # that evidence's month (or year) as ``Claim`` words it: "November 2023"
+
+
+# What ``Claim.for_service`` reads of a service on the timeline (``with_timeline``'s annotations and two fields).
+CLAIM_FIELDS = (
+    "timeline_status",
+    "timeline_evidence",
+    "evidence_source",
+    "timeline_date",
+    "timeline_unconfirmed",
+    "start_date",
+    "last_verified",
+)
 
 
 class ServiceAreas:
@@ -82,24 +98,29 @@ class ServiceAreas:
                 .operating_on(date)
                 .annotate(cj_only=criminal_justice_only())
                 .order_by("name", "slug", "pk")
-                .values_list("pk", "tier", "area_extent", "cj_only", "scope", "timeline_status")
+                .values("pk", "tier", "area_extent", "cj_only", "scope", *CLAIM_FIELDS)
             )
-            self._running[date] = [
-                Facts(
-                    pk=pk,
-                    rank=rank,
-                    tier=tier,
-                    direct=tier in INTERVENTION_TIERS,
-                    somewhere=extent == AreaExtent.SOMEWHERE,
-                    criminal_justice_only=bool(cj_only),
-                    scope=scope,
-                    status=status,
-                    areas=self.areas(pk),
-                    levels=self.levels(pk),
-                )
-                for rank, (pk, tier, extent, cj_only, scope, status) in enumerate(rows)
-            ]
+            self._running[date] = [self._facts(rank, row) for rank, row in enumerate(rows)]
         return self._running[date]
+
+    def _facts(self, rank, row):
+        # The evidence's age as the service's own claim words it, so the matrix and the service page agree.
+        claim = Claim.for_service(SimpleNamespace(**{name: row[name] for name in CLAIM_FIELDS}))
+        return Facts(
+            pk=row["pk"],
+            rank=rank,
+            tier=row["tier"],
+            direct=row["tier"] in INTERVENTION_TIERS,
+            somewhere=row["area_extent"] == AreaExtent.SOMEWHERE,
+            criminal_justice_only=bool(row["cj_only"]),
+            scope=row["scope"],
+            status=row["timeline_status"],
+            areas=self.areas(row["pk"]),
+            levels=self.levels(row["pk"]),
+            stale=claim.stale,
+            evidence=claim.evidence,
+            confirmed_since=claim.month_or_coarser if claim.stale and claim.evidence else "",
+        )
 
     def has_running(self, date):
         return date in self._running

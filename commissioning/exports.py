@@ -5,8 +5,10 @@ from directory import csv_safe
 
 def write_matrix_csv(stream, matrix):
     """One row per council: its grouping; for each risk level the count, how many of those are open without a
-    conviction, how many services here state no risk level, and the cell's state (covered / unstated / gap); then
-    the count for each tier."""
+    conviction, how many services here state no risk level, how many are confirmed within the threshold, the
+    newest evidence where none is (``not_confirmed_since``), and the cell's state (``Cell.state``: covered /
+    conviction_only / stale / unstated / gap); then the count for each tier and whether only stale evidence
+    supports it."""
     writer = csv_safe.writer(stream)
     risk_columns = []
     for level in matrix.risk_levels:
@@ -14,12 +16,15 @@ def write_matrix_csv(stream, matrix):
             f"risk:{level.slug}",
             f"risk:{level.slug}:without_conviction",
             f"risk:{level.slug}:risk_level_not_stated",
+            f"risk:{level.slug}:confirmed",
+            f"risk:{level.slug}:not_confirmed_since",
             f"risk:{level.slug}:state",
         ]
     writer.writerow(
         ["area", "grouping", "as_of"]
         + risk_columns
         + [f"tier:{tier.value}" for tier in matrix.tiers]
+        + [f"tier:{tier.value}:not_confirmed_since" for tier in matrix.tiers]
         + ["risk_levels_with_no_service", "risk_levels_with_only_unstated_services"]
     )
     for group in matrix.groups:
@@ -27,26 +32,53 @@ def write_matrix_csv(stream, matrix):
             cells = []
             for level in matrix.risk_levels:
                 cell = row.by_risk[level]
-                cells += [cell.count, cell.open_count, cell.unstated_count, cell.state]
+                cells += [
+                    cell.count,
+                    cell.open_count,
+                    cell.unstated_count,
+                    cell.confirmed_count,
+                    _not_confirmed_since(cell),
+                    cell.state,
+                ]
             writer.writerow(
                 [row.area.slug, group.area.slug if group.area else "", matrix.options.as_of.isoformat()]
                 + cells
                 + [row.by_tier[tier].count for tier in matrix.tiers]
+                + [_not_confirmed_since(row.by_tier[tier]) for tier in matrix.tiers]
                 + [";".join(level.slug for level in row.risk_gaps), ";".join(lv.slug for lv in row.unstated_levels)]
             )
 
 
+def _not_confirmed_since(cell):
+    """The newest evidence of a cell whose every counted service is stale ("November 2023"), ``none dated`` where
+    none is dated, or "" where some counted service is confirmed within the threshold (or none is counted)."""
+    if not cell.only_stale:
+        return ""
+    return cell.not_confirmed_since or "none dated"
+
+
+# The gaps CSV's rows for the weaker cell states, by ``Cell.state``.
+WEAK_STATES = {
+    "gap": "computed",
+    "unstated": "risk_level_not_stated",
+    "stale": "not_confirmed_since",
+    "conviction_only": "only_with_a_conviction_or_order",
+}
+
+
 def write_gaps_csv(stream, matrix, checks):
-    """Computed gaps (council × risk level with no service), then the gaps documents state."""
+    """Computed gaps (council × risk level with no service), risk levels with only services whose risk level is not
+    stated, with only services not confirmed within the threshold (the newest evidence in ``statement``), and with
+    only services that need a conviction, caution or court order; then the gaps documents state."""
     writer = csv_safe.writer(stream)
     writer.writerow(["kind", "area", "risk_level", "tier", "as_of", "statement", "data_agrees", "source"])
+    as_of = matrix.options.as_of.isoformat()
     for row in matrix.rows:
-        for level in row.risk_gaps:
-            writer.writerow(["computed", row.area.slug, level.slug, "", matrix.options.as_of.isoformat(), "", "", ""])
-        for level in row.unstated_levels:
-            writer.writerow(
-                ["risk_level_not_stated", row.area.slug, level.slug, "", matrix.options.as_of.isoformat(), "", "", ""]
-            )
+        for state, kind in WEAK_STATES.items():
+            for level, cell in row.by_risk.items():
+                if cell.state == state:
+                    statement = _not_confirmed_since(cell) if state == "stale" else ""
+                    writer.writerow([kind, row.area.slug, level.slug, "", as_of, statement, "", ""])
     for check in checks:
         gap = check.gap
         writer.writerow(

@@ -1,7 +1,9 @@
-"""The hexagon map of Wales: one tile per council, coloured and patterned by its coverage."""
+"""The hexagon map of Wales: one tile per council, patterned by its weakest risk level, with each level's mark."""
 
 import math
 from dataclasses import dataclass
+
+from django.utils.translation import gettext, ngettext
 
 from .coverage import Row
 
@@ -50,6 +52,53 @@ class Tile:
     @property
     def unstated_count(self):
         return len(self.row.unstated_levels)
+
+    @property
+    def state(self):
+        """The weakest of the council's risk-level cells (``STATES``, weakest first): the tile's pattern."""
+        states = {cell.state for cell in self.row.by_risk.values()}
+        return next((state for state in STATES if state in states), "covered")
+
+    @property
+    def marks(self):
+        """One mark per risk level, lowest first ("✓ C ✗"): what each level's cell says, in the legend's marks."""
+        return " ".join(MARKS[cell.state] for cell in self.row.by_risk.values())
+
+    @property
+    def description(self):
+        """The tile in words, level by level: "Cardiff: standard risk: 2 services (1 without a conviction); …"."""
+        levels = "; ".join(f"{level.label}: {describe(cell)}" for level, cell in self.row.by_risk.items())
+        return f"{self.row.area.name}: {levels}"
+
+
+# A cell's states, weakest first (``Cell.state``), and the mark each has on the map (the legend explains them).
+STATES = ["gap", "unstated", "stale", "conviction_only", "covered"]
+MARKS = {"gap": "✗", "unstated": "?", "stale": "!", "conviction_only": "C", "covered": "✓"}
+
+
+def describe(cell):
+    """A risk-level cell in words, as exactly as the matrix says it."""
+    if cell.is_gap:
+        return gettext("no service")
+    if cell.only_unstated:
+        return ngettext(
+            "only %(n)s service whose risk levels or councils are not stated",
+            "only %(n)s services whose risk levels or councils are not stated",
+            cell.unstated_count,
+        ) % {"n": cell.unstated_count}
+    words = ngettext("%(n)s service", "%(n)s services", cell.count) % {"n": cell.count}
+    if cell.only_with_conviction:
+        words = gettext("%(words)s, none open without a conviction or court order") % {"words": words}
+    else:
+        words = gettext("%(words)s (%(open)s without a conviction)") % {"words": words, "open": cell.open_count}
+    if cell.only_stale:
+        if cell.not_confirmed_since:
+            return gettext("%(words)s — not confirmed since %(date)s") % {
+                "words": words,
+                "date": cell.not_confirmed_since,
+            }
+        return gettext("%(words)s — not confirmed by any dated source") % {"words": words}
+    return words
 
 
 def hex_tiles(matrix):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory.models import Document, Service, StandardsAssessment, Tier, evidence_horizon
+from directory.models import Document, Service, StandardsAssessment, Tier, evidence_horizon, stale_months
 from directory.pagecache import shared_page
 from regions.models import AreaGraph
 
@@ -54,6 +54,7 @@ def coverage_page(request):
             "document_dates": Document.objects.exclude(published=None).order_by("published"),
             "horizon": evidence_horizon(),
             "today": timezone.localdate(),
+            "stale_months": stale_months(),
         },
     )
 

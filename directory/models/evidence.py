@@ -207,6 +207,18 @@ class Claim:
             return shown_with_precision(self.shown_date, self.precision)
         return shown_to_its_precision(self.evidence)
 
+    @property
+    def month_or_coarser(self):
+        """The newest evidence's date as a stale claim words it, for "not confirmed since …" elsewhere (the
+        coverage matrix): "November 2023", "2023", or "an undated document written after April 2019"."""
+        return self._stale(
+            {
+                "month": "%(month)s",
+                "year": "%(year)s",
+                "after": gettext("an undated document written after %(month)s"),
+            }
+        )
+
     def _stale(self, wordings):
         """A stale claim's wording, its date a month or coarser (a claim's age is told in months): a day's
         evidence shows as its month, an undated document's by the month after which it was written."""

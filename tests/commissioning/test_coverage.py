@@ -182,8 +182,8 @@ def test_the_map_has_a_tile_for_each_welsh_council_with_its_gaps_in_words(client
     vale = next(t for t in tiles if t.row.area.slug == "vale-of-glamorgan")
     assert (vale.gap_count, vale.unstated_count) == (0, 3)
     assert (
-        "Vale of Glamorgan: 0 risk levels with no service; 3 risk levels with only services whose risk levels are "
-        "not stated" in response.content.decode()
+        'aria-label="Vale of Glamorgan: Standard risk: only 3 services whose risk levels or councils are not stated; '
+        "Medium risk: only 3 services" in response.content.decode()
     )
 
 
@@ -289,19 +289,50 @@ def assert_cell_lists_what_it_counts(client, matrix, cell, href):
     # Listed apart, never counted: risk level not stated, or "somewhere in" a larger area.
     assert {s.slug for s in listed["unstated"]} == {s.slug for s in cell.unstated}, (href,)
     assert listed["matrix"].options == matrix.options, (href,)
+    # The cell's page says what the cell says: its count, and whether only stale evidence supports it.
+    assert (listed["cell"].count, listed["cell"].state) == (cell.count, cell.state), (href,)
+    assert listed["cell"].not_confirmed_since == cell.not_confirmed_since, (href,)
 
 
+# Every switch the page offers: dates from before the first document to today (the default, the evidence horizon,
+# is 2023-11-17), both criminal-justice settings, pilots in and out, and each grouping. The full product of the dates
+# and the two yes/no switches is walked; the grouping (which only arranges the rows, but travels in every link)
+# turns with it, so each grouping meets several dates and both settings of each switch.
+GROUPINGS = ("police_force_area", "health_board", "vawdasv_region")
 COVERAGE_SWITCHES = [
-    {"criminal_justice": criminal_justice, **({"as_of": as_of} if as_of else {})}
-    for criminal_justice in ("include", "exclude")
-    for as_of in ("2019-06-01", None, "today")
+    {
+        "as_of": as_of,
+        "criminal_justice": criminal_justice,
+        "pilots": pilots,
+        "group_by": GROUPINGS[index % len(GROUPINGS)],
+    }
+    for index, (as_of, criminal_justice, pilots) in enumerate(
+        (as_of, criminal_justice, pilots)
+        for as_of in ("2012-01-01", "2020-11-01", "2023-11-17", "today")
+        for criminal_justice in ("include", "exclude")
+        for pilots in ("include", "exclude")
+    )
 ]
 
 
+def test_the_walk_covers_every_switch():
+    assert {p["as_of"] for p in COVERAGE_SWITCHES} == {"2012-01-01", "2020-11-01", "2023-11-17", "today"}
+    for name, values in (("criminal_justice", 2), ("pilots", 2), ("group_by", 3)):
+        assert len({p[name] for p in COVERAGE_SWITCHES}) == values
+    combinations = {(p["as_of"], p["criminal_justice"], p["pilots"]) for p in COVERAGE_SWITCHES}
+    assert len(combinations) == 16
+    assert {(p["group_by"], p["criminal_justice"]) for p in COVERAGE_SWITCHES} == {
+        (g, c) for g in GROUPINGS for c in ("include", "exclude")
+    }
+
+
 def test_every_column_links_to_a_list_of_exactly_the_services_its_cells_count(client):
-    """Fast tier: every cell links (or, a gap, does not); in each column the first cell that counts services
-    and the first that lists some apart are followed. The slow tier below follows every link."""
-    matrix, cells = cell_links(client, {"criminal_justice": "exclude"})
+    """Fast tier, one representative setting of every switch: every cell links (or, a gap, does not); in each column
+    the first cell that counts services and the first that lists some apart are followed. The slow tier below
+    follows every link of every combination."""
+    matrix, cells = cell_links(
+        client, {"as_of": "2020-11-01", "criminal_justice": "exclude", "pilots": "exclude", "group_by": "health_board"}
+    )
     sample = {}
     for _area, column, cell, href in cells:
         if cell.services:
@@ -313,12 +344,17 @@ def test_every_column_links_to_a_list_of_exactly_the_services_its_cells_count(cl
         assert_cell_lists_what_it_counts(client, matrix, cell, href)
 
 
-@pytest.mark.slow  # every cell page of six matrices (~80 each, each building its row): minutes here
+@pytest.mark.slow  # every cell page of sixteen matrices (~80 each, each building its row): minutes here
 @pytest.mark.parametrize("params", COVERAGE_SWITCHES, ids=lambda p: "-".join(p.values()))
 def test_every_cell_links_to_a_list_of_exactly_the_services_it_counts(client, params):
     if params.get("as_of") == "today":
         params = {**params, "as_of": timezone.localdate().isoformat()}
     matrix, cells = cell_links(client, params)
+    assert (matrix.options.include_criminal_justice, matrix.options.include_pilots, matrix.options.group_by) == (
+        params["criminal_justice"] == "include",
+        params["pilots"] == "include",
+        params["group_by"],
+    )
     for _area, _column, cell, href in cells:
         assert_cell_lists_what_it_counts(client, matrix, cell, href)
 

@@ -213,3 +213,32 @@ def test_a_planned_start_is_worded_by_its_precision_in_both_languages(start, eng
     assert claim(**kwargs) == f"{english} — 2 November 2026 (Review)"
     with translation.override("cy"):
         assert claim(**kwargs) == f"{welsh} — 2 Tachwedd 2026 (Review)"
+
+
+@pytest.mark.parametrize(
+    "precision, date, english, welsh",
+    [
+        ("day", datetime.date(2023, 11, 20), "November 2023", "Tachwedd 2023"),
+        ("year", datetime.date(2018, 1, 1), "2018", "2018"),
+        (
+            "after",
+            datetime.date(2019, 4, 1),
+            "an undated document written after April 2019",
+            "dogfen heb ddyddiad a ysgrifennwyd ar ôl Ebrill 2019",
+        ),
+    ],
+)
+def test_the_matrix_words_a_stale_claims_date_as_the_claim_does(precision, date, english, welsh):
+    """The coverage matrix's "not confirmed since …" takes its date from the claim (never "since undated")."""
+    stale = Claim(
+        status=Status.ACTIVE,
+        evidence=date,
+        source=f"{precision}||{date.isoformat()}|{Status.ACTIVE}|Review",
+        date=TODAY,
+        start_date=None,
+        verified=None,
+    )
+    assert stale.stale
+    assert stale.month_or_coarser == english
+    with translation.override("cy"):
+        assert stale.month_or_coarser == welsh

@@ -10,7 +10,7 @@ import datetime
 import pytest
 
 from commissioning import coverage, coverage_index, gaps
-from directory.models import AreaExtent, RiskLevel, Service, Status, Tier
+from directory.models import AreaExtent, Claim, RiskLevel, Service, Status, Tier
 from regions.models import Area, AreaGraph
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,15 @@ def walk(options):
         Service.objects.referable().prefetch_related("areas", "risk_levels", "pathways__pathway").order_by("name")
     )
     statuses = dict(Service.objects.referable().with_timeline(options.as_of).values_list("pk", "timeline_status"))
+    claims = {s.pk: Claim.for_service(s) for s in Service.objects.referable().with_timeline(options.as_of)}
+
+    def evidence(chosen):
+        """How many of ``chosen`` are confirmed within the threshold; where none is, the newest evidence's month."""
+        confirmed = sum(1 for s in chosen if not claims[s.pk].stale)
+        dated = [claims[s.pk] for s in chosen if claims[s.pk].evidence]
+        newest = max(dated, key=lambda claim: claim.evidence) if dated and not confirmed else None
+        return confirmed, newest.month_or_coarser if newest else ""
+
     counted = [
         s
         for s in services
@@ -49,14 +58,17 @@ def walk(options):
                 sorted(s.slug for s in taking),
                 sorted(s.slug for s in unstated),
                 sum(1 for s in taking if not coverage.is_criminal_justice_only(s)),
+                evidence(taking),
             )
         for tier in Tier:
+            counted_here = [s for s in here if s.tier == tier and s.pk not in apart]
             cells[(council.slug, f"tier:{tier.value}")] = (
-                sorted(s.slug for s in here if s.tier == tier and s.pk not in apart),
+                sorted(s.slug for s in counted_here),
                 sorted(s.slug for s in here if s.tier == tier and s.pk in apart),
                 sum(
                     1 for s in here if s.tier == tier and s.pk not in apart and not coverage.is_criminal_justice_only(s)
                 ),
+                evidence(counted_here),
             )
     return cells
 
@@ -71,6 +83,7 @@ def read(matrix):
                 sorted(s.slug for s in cell.services),
                 sorted(s.slug for s in cell.unstated),
                 cell.open_count,
+                (cell.confirmed_count, cell.not_confirmed_since),
             )
             assert (cell.count, cell.unstated_count) == (len(cell.services), len(cell.unstated))
     return cells
