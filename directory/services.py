@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import csv_safe
 from .models import Claim, Harm, RiskLevel, Status, Tier
+from .models.service import iso_at_precision
 
 EXPORT_COLUMNS = [
     ("slug", _("slug")),
@@ -94,7 +95,8 @@ def export_rows(services):
     citations = related(Citation, "document__title", "section")
     fields = (
         "pk", "slug", "name", "organisation__name", "tier", "scope", "attendance", "format",
-        "start_date", "start_text", "end_date", "end_text", "funding_source", "funding_longevity",
+        "start_date", "start_precision", "start_text", "end_date", "end_precision", "end_text",
+        "funding_source", "funding_longevity",
         "last_verified", "timeline_status", "timeline_evidence", "evidence_source", "timeline_date",
         "timeline_unconfirmed",
     )  # fmt: skip
@@ -115,8 +117,8 @@ def export_rows(services):
             "status": values.timeline_status,
             "evidence_date": claim.evidence.isoformat() if claim.evidence else "",
             "evidence": claim.text,
-            "start": values.start_date.isoformat() if values.start_date else values.start_text,
-            "end": values.end_date.isoformat() if values.end_date else values.end_text,
+            "start": iso_at_precision(values.start_date, values.start_precision) or values.start_text,
+            "end": iso_at_precision(values.end_date, values.end_precision) or values.end_text,
             "emails": _join(value for kind, value in service_contacts if kind == "email"),
             "phones": _join(value for kind, value in service_contacts if kind == "phone"),
             "websites": _join(value for kind, value in service_contacts if kind == "website"),
@@ -305,11 +307,12 @@ def kind_counts(services, *, today):
         "timeline_evidence",
         "evidence_source",
         "start_date",
+        "start_precision",
         "last_verified",
         "timeline_unconfirmed",
     )
     counts = {}
-    for tier, status, evidence, source, start, verified, unconfirmed in rows:
+    for tier, status, evidence, source, start, start_precision, verified, unconfirmed in rows:
         if status not in Status.operating():
             continue
         claim = Claim(
@@ -318,6 +321,7 @@ def kind_counts(services, *, today):
             source=source,
             date=today,
             start_date=start,
+            start_precision=start_precision,
             verified=verified,
             unconfirmed=unconfirmed,
         )

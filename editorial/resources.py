@@ -3,15 +3,26 @@
 import io
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
 from directory import csv_safe
-from directory.models import Organisation, Programme, RiskLevel, Service
+from directory.models import (
+    EditorRole,
+    Organisation,
+    Precision,
+    Programme,
+    RiskLevel,
+    Service,
+    Status,
+    StatusEvent,
+)
 from regions.models import Area
 
 from .history import one_history_record
+from .values import _check
 
 SEPARATOR = "|"
 
@@ -111,11 +122,40 @@ class SlugListWidget(widgets.ManyToManyWidget):
         return self.separator.join(sorted(item.slug for item in value.all())) if value is not None else ""
 
 
+IMPORTED_BY_CSV = "as imported from a CSV file"
+
+
+class TimelineStatusField(fields.Field):
+    """The ``status`` column: today's status on the service's timeline, never a stored field.
+
+    Exported from the timeline. Imported, a status that differs from the timeline's is evidence: the
+    resource records it as a status event stated by the importing admin (``ServiceResource.after_save_instance``).
+    A blank cell changes nothing ("not stated" is not a status).
+    """
+
+    def __init__(self):
+        super().__init__(attribute="status", column_name="status")
+
+    def get_value(self, instance):
+        imported = getattr(instance, "_imported_status", None)
+        return imported if imported is not None else instance.status_now
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        value = str(row.get(self.column_name) or "").strip()
+        if value and value not in Status.values:
+            raise ValueError(
+                gettext("“%(value)s” is not a status: use one of %(choices)s")
+                % {"value": value, "choices": ", ".join(Status.values)}
+            )
+        instance._imported_status = value or None
+
+
 class ServiceResource(resources.ModelResource):
     organisation = fields.Field(attribute="organisation", column_name="organisation", widget=SlugWidget(Organisation))
     programme = fields.Field(attribute="programme", column_name="programme", widget=SlugWidget(Programme))
     risk_levels = fields.Field(attribute="risk_levels", column_name="risk_levels", widget=SlugListWidget(RiskLevel))
     areas = fields.Field(attribute="areas", column_name="areas", widget=SlugListWidget(Area, required=True))
+    status = TimelineStatusField()
 
     M2M = ("risk_levels", "areas")
 
@@ -129,7 +169,8 @@ class ServiceResource(resources.ModelResource):
             "gender", "min_age", "max_age", "relationship", "requires_children", "requires_responsibility",
             "group_language", "excludes_substance_use", "justice_requirement", "eligibility", "exclusions",
             "funding_source", "funding_longevity", "funding_note", "accreditation", "evaluation",
-            "status", "start_date", "start_text", "end_date", "end_text", "last_verified",
+            "status", "start_date", "start_precision", "start_text", "end_date", "end_precision", "end_text",
+            "last_verified",
         ]  # fmt: skip
         skip_unchanged = True
         report_skipped = True
@@ -137,7 +178,31 @@ class ServiceResource(resources.ModelResource):
         use_transactions = True
 
     def get_queryset(self):
-        return Service.objects.prefetch_related("risk_levels", "areas").select_related("organisation", "programme")
+        services = Service.objects.prefetch_related("risk_levels", "areas").select_related("organisation", "programme")
+        return services.with_timeline(timezone.localdate())
+
+    def after_save_instance(self, instance, row, **kwargs):
+        """A status the file gives that the timeline does not say today: recorded as evidence, dated today
+        (precision day) and stated by the admin importing it, as an editor's verification is."""
+        status = getattr(instance, "_imported_status", None)
+        if not status or status == instance.status_now:
+            return
+        today = timezone.localdate()
+        user = kwargs.get("user")
+        event = StatusEvent(
+            service=instance,
+            status=status,
+            date=today,
+            precision=Precision.DAY,
+            date_text=IMPORTED_BY_CSV,
+            editor_role=EditorRole.DIRECTORY,
+            stated_by=user if getattr(user, "pk", None) else None,
+            stated_on=today,
+        )
+        _check(event)
+        event._history_user = event.stated_by
+        event._change_reason = gettext("Status given by a CSV import")
+        event.save()
 
     def init_instance(self, row=None):
         raise ValidationError(

@@ -262,6 +262,18 @@ def _refuse_later_edits(change, service, take):
         )
 
 
+def _stated_by_reviewer(rows, reviewer):
+    """An editor's statement proposed without its editor (a status an import carried) is stated by the admin
+    who approves it: the timeline's evidence always says who stated it."""
+    named = []
+    for row in rows:
+        fields = row.get("fields") or {}
+        if row["model"] == "directory.statusevent" and fields.get("editor_role") and fields.get("stated_by", 0) is None:
+            row = {**row, "fields": {**fields, "stated_by": reviewer.pk}}
+        named.append(row)
+    return named
+
+
 @transaction.atomic
 def approve_change(change, *, reviewer, take=()):
     """Apply a pending change as its editor proposed it, recording them in the history. Returns the service.
@@ -291,8 +303,9 @@ def approve_change(change, *, reviewer, take=()):
     if service.pk is None:
         fields["organisation"] = change.organisation_id
     # The same admin form and formsets as a direct edit check the proposal: every rule applies again.
+    rows = _stated_by_reviewer(proposal["rows"], reviewer)
     service = apply_edit(
-        service, user=reviewer, fields=fields, m2m=proposal["m2m"], rows=proposal["rows"], author=editor, reason=reason
+        service, user=reviewer, fields=fields, m2m=proposal["m2m"], rows=rows, author=editor, reason=reason
     )
 
     change.service = service

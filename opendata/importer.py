@@ -1,5 +1,8 @@
 """Open Referral UK 3.0 in: a feed's services become pending changes in the review queue, never live.
 
+A feed's status is evidence like any other: it becomes a dated status event (see ``status_statement``),
+stated by the directory admin who approves the change, never a stored status beside the timeline.
+
 ``plan_import`` maps what it can and lists, for each service, what it could not;
 anything the directory requires and the feed does not give (a name, a tier, a
 status it can map) is an error, and one error stops the whole import.
@@ -16,10 +19,21 @@ from urllib.parse import urlparse
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from jsonschema import Draft202012Validator, FormatChecker
 
-from directory.models import ContactKind, Document, Organisation, Service, ServicePathway, Status, Tier
+from directory.models import (
+    ContactKind,
+    Document,
+    EditorRole,
+    Organisation,
+    Precision,
+    Service,
+    ServicePathway,
+    Status,
+    Tier,
+)
 from editorial.models import PendingChange
 from editorial.values import as_stored
 from regions.models import Area
@@ -28,6 +42,22 @@ from . import oruk, schemas, taxonomies
 
 MAX_FEED_BYTES = 20 * 1024 * 1024
 FROM_ORUK = {"active": Status.ACTIVE, "defunct": Status.DECOMMISSIONED}
+IMPORTED_FROM = "as imported from an Open Referral feed"
+
+
+def status_statement(status, *, on, date_text):
+    """A status carried by an import, as the timeline's evidence: a directory editor's statement made on the
+    day of the import (precision day), as an editor's verification is recorded. Its ``stated_by`` is left for
+    whoever applies it (``editorial.review.approve_change`` names the approving admin)."""
+    return {
+        "status": status,
+        "date": on,
+        "precision": Precision.DAY,
+        "date_text": date_text,
+        "editor_role": EditorRole.DIRECTORY,
+        "stated_on": on,
+        "stated_by": None,
+    }
 
 
 class FeedError(Exception):
@@ -103,7 +133,9 @@ class Vocabulary:
     """The directory's rows a feed can name, read once."""
 
     def __init__(self):
-        self.services = {oruk.service_id(s): s for s in Service.objects.select_related("organisation", "programme")}
+        self.today = timezone.localdate()
+        services = Service.objects.select_related("organisation", "programme").with_timeline(self.today)
+        self.services = {oruk.service_id(s): s for s in services}
         self.by_name = {(s.organisation_id, s.name.casefold()): s for s in self.services.values()}
         self.organisations = {oruk.organisation_id(o): o for o in Organisation.objects.all()}
         self.organisation_names = {o.name.casefold(): o for o in self.organisations.values()}
@@ -184,7 +216,6 @@ def _map_service(item, vocabulary, plan, default_tier):
 
     wanted = {
         "name": name[:200],
-        "status": status,
         "tier": tier,
         "format": single("format"),
         "attendance": single("attendance"),
@@ -228,6 +259,12 @@ def _map_service(item, vocabulary, plan, default_tier):
             if getattr(existing, key) != value:
                 proposal.fields[key] = value
                 proposal.change("directory.service", key, getattr(existing, key), value, key=f"fields:{key}")
+
+    # The feed's status is evidence on the timeline: recorded where it differs from what the timeline says today.
+    if existing is None or existing.timeline_status != status:
+        proposal.add_row(
+            "directory.statusevent", status_statement(status, on=vocabulary.today, date_text=IMPORTED_FROM)
+        )
 
     # Many-to-many: risk levels and areas.
     if "risk-level" in terms:

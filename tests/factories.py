@@ -28,7 +28,7 @@ def document():
     return obj
 
 
-def service(areas=(), risk_levels=(), slug=None, organisation=None, status_on=None, **fields):
+def service(areas=(), risk_levels=(), slug=None, organisation=None, status_on=None, status=Status.ACTIVE, **fields):
     """A service whose status is evidenced: one status event from the test document (dated 1 November 2020,
     or ``status_on``), saying its ``status``. Pass ``status_on=False`` for a service with no status evidence."""
     n = next(_counter)
@@ -38,7 +38,6 @@ def service(areas=(), risk_levels=(), slug=None, organisation=None, status_on=No
         "name": f"Service {n}",
         "summary": "A test service.",
         "tier": Tier.EARLY_INTERVENTION,
-        "status": Status.ACTIVE,
     }
     defaults.update(fields)
     obj = Service.objects.create(slug=slug or f"service-{n}", organisation=organisation, **defaults)
@@ -48,7 +47,7 @@ def service(areas=(), risk_levels=(), slug=None, organisation=None, status_on=No
     if status_on is not False:
         StatusEvent.objects.create(
             service=obj,
-            status=obj.status,
+            status=status,
             date=status_on or document().published,
             document=document(),
             section="1",

@@ -30,8 +30,8 @@ def test_service_changelist_searches_and_filters(admin_client):
     slugs = {s.slug for s in response.context["cl"].result_list}
     assert {"drive-cwm-taf-morgannwg", "drive-cardiff-and-vale"} <= slugs
     assert "cara-gwent" not in slugs
-    response = admin_client.get(url, {"status__exact": "decommissioned"})
-    assert {s.status for s in response.context["cl"].result_list} == {"decommissioned"}
+    response = admin_client.get(url, {"status_now": "decommissioned"})  # today's, on the timeline
+    assert {s.timeline_status for s in response.context["cl"].result_list} == {"decommissioned"}
 
 
 def test_area_autocomplete_finds_councils(admin_client):

@@ -119,7 +119,19 @@ class Claim:
     precision, editor role, date, status and document short name, joined by "|" (one subquery, not five).
     """
 
-    def __init__(self, *, status, evidence, source, date, start_date, verified, unconfirmed=None, earliest=None):
+    def __init__(
+        self,
+        *,
+        status,
+        evidence,
+        source,
+        date,
+        start_date,
+        verified,
+        unconfirmed=None,
+        earliest=None,
+        start_precision=None,
+    ):
         self.status = status
         # The timeline's ``timeline_earliest``: the service's earliest dated status event, "date|precision".
         first_day, _sep, first_precision = (earliest or "").partition(EVIDENCE_SOURCE_SEPARATOR)
@@ -133,6 +145,11 @@ class Claim:
         self.editor = editor
         self.date = date
         self.start_date = start_date
+        # The start as precisely as the service's start date is known ("January 2024", not "2024").
+        self.start_precision = start_precision
+        self.start_shown = (
+            shown_with_precision(start_date, start_precision) if start_precision else shown_to_its_precision(start_date)
+        )
         self.verified = bool(verified and self.evidence and verified == self.evidence)
         # The event's precision applies where the newest evidence is that event (not an end date or a
         # verification that came later). An end is told by the event that ended it, whatever came later.
@@ -163,6 +180,7 @@ class Claim:
             source=service.evidence_source,
             date=date,
             start_date=service.start_date,
+            start_precision=getattr(service, "start_precision", None),
             verified=verified if verified and date and verified <= date else None,
             unconfirmed=getattr(service, "timeline_unconfirmed", None),
             earliest=getattr(service, "timeline_earliest", None),
@@ -225,9 +243,7 @@ class Claim:
 
     def _nothing_known(self):
         if self.start_date and self.date and self.start_date > self.date:
-            return gettext("Not started by then (start: %(start)s)") % {
-                "start": shown_to_its_precision(self.start_date)
-            }
+            return gettext("Not started by then (start: %(start)s)") % {"start": self.start_shown}
         if self.earliest and self.date and self.earliest > self.date:
             # Before the earliest evidence nothing is known, whatever came later (an end date included).
             return worded(
@@ -249,7 +265,7 @@ class Claim:
         """'Planned to start' with the start date as precisely as it is known."""
         return worded(
             self.start_date,
-            date_kind(self.start_date, None),
+            date_kind(self.start_date, self.start_precision),
             {
                 "day": gettext("Planned to start on %(day)s"),
                 "month": gettext("Planned to start in %(month)s"),
@@ -313,7 +329,7 @@ class Claim:
         if status == Status.PLANNED:
             if self.start_date and self.date and self.start_date <= self.date and self.start_date > self.evidence:
                 return gettext("Planned for %(start)s — not known whether it started") % {
-                    "start": shown_to_its_precision(self.start_date)
+                    "start": self.start_shown
                 }, True
             if self.start_date and self.date and self.start_date > self.date:
                 return self._reported(self._planned_start()), False

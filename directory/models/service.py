@@ -14,8 +14,7 @@ from simple_history.models import HistoricalRecords
 from regions.models import Area
 from regions.natural_keys import NaturalKeyManager
 
-from .documents import shown_to_its_precision
-from .evidence import Claim
+from .evidence import Claim, Precision, shown_with_precision
 from .freshness import holds, needs_review_condition
 from .organisations import Organisation, Programme
 from .queries import ServiceQuerySet
@@ -39,6 +38,44 @@ from .vocabulary import (
 # --------------------------------------------------------------------------
 # Services
 # --------------------------------------------------------------------------
+
+# A start or end date is known to a day, a month or a year (``Precision``'s first three).
+DATED = [Precision.DAY, Precision.MONTH, Precision.YEAR]
+DATE_PRECISIONS = [(value, label) for value, label in Precision.choices if value in DATED]
+
+
+def at_precision(field):
+    """The named constraints that keep ``<field>_date`` and ``<field>_precision`` in step: a valid precision, and
+    a month or year entered as its first day."""
+    date, precision = f"{field}_date", f"{field}_precision"
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{precision}__in": DATED}),
+            name=f"service_{field}_precision_valid",
+            violation_error_message=_("Choose day, month or year for how precisely the date is known."),
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{date}__isnull": True})
+            | Q(**{precision: Precision.DAY})
+            | (Q(**{precision: Precision.MONTH}) & Q(**{f"{date}__day": 1}))
+            | (Q(**{precision: Precision.YEAR}) & Q(**{f"{date}__day": 1, f"{date}__month": 1})),
+            name=f"service_{field}_partial_date_is_its_first_day",
+            violation_error_message=_(
+                "Enter a date known to the month as the month's first day, and one known to the year as 1 January."
+            ),
+        ),
+    ]
+
+
+def iso_at_precision(date, precision):
+    """A date in ISO 8601 as precisely as it is known: "2023-11-20", "2024-01", "2018"."""
+    if date is None:
+        return ""
+    if precision == Precision.YEAR:
+        return f"{date.year:04d}"
+    if precision == Precision.MONTH:
+        return f"{date.year:04d}-{date.month:02d}"
+    return date.isoformat()
 
 
 class SearchDocumentField(SearchVectorField):
@@ -161,26 +198,42 @@ class Service(models.Model):
     accreditation = models.TextField(_("accreditation"), blank=True)
     evaluation = models.TextField(_("evaluation evidence"), blank=True)
 
-    # When
-    status = models.CharField(
-        _("status as entered"),
-        max_length=20,
-        choices=Status.choices,
-        help_text=_(
-            "Kept for imports and exports only: no page shows it. What pages show is derived from the status "
-            "history below (each document's dated status), the start and end dates and the last verification."
-        ),
+    # When. There is no stored status: what pages show is derived from the status history (each
+    # source's dated status, ``StatusEvent``), the start and end dates and the last verification.
+    start_date = models.DateField(
+        _("start date"),
+        null=True,
+        blank=True,
+        help_text=_("A date known only to the month or year is entered as its first day, with that precision."),
     )
-    start_date = models.DateField(_("start date"), null=True, blank=True)
+    start_precision = models.CharField(
+        _("start date known to"),
+        max_length=10,
+        choices=DATE_PRECISIONS,
+        default=Precision.DAY,
+        help_text=_("As precisely as the documents give it: 'January 2024' is a month, 'opened in 2018' a year."),
+    )
     start_text = models.CharField(
         _("start as written"), max_length=120, blank=True, help_text=_("e.g. 'Launch date in Gwent is 20/11/23'.")
     )
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_date = models.DateField(
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("A date known only to the month or year is entered as its first day, with that precision."),
+    )
+    end_precision = models.CharField(
+        _("end date known to"),
+        max_length=10,
+        choices=DATE_PRECISIONS,
+        default=Precision.DAY,
+        help_text=_("As precisely as the documents give it: 'November 2019' is a month, '2012' a year."),
+    )
     end_text = models.CharField(
         _("end as written, or why no end date"),
         max_length=300,
         blank=True,
-        help_text=_("Required for a decommissioned service with no end date: say what the documents say."),
+        help_text=_("Where a document says it ended but gives no end date, say what the documents say."),
     )
     last_verified = models.DateField(
         _("last verified"),
@@ -227,13 +280,8 @@ class Service(models.Model):
                 name="service_end_not_before_start",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
-            models.CheckConstraint(
-                condition=~Q(status="decommissioned") | Q(end_date__isnull=False) | ~Q(end_text=""),
-                name="service_decommissioned_has_end",
-                violation_error_message=_(
-                    "A decommissioned service needs an end date, or a note saying why there is none."
-                ),
-            ),
+            *at_precision("start"),
+            *at_precision("end"),
             models.CheckConstraint(
                 condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(max_age__gte=models.F("min_age")),
                 name="service_age_range_ordered",
@@ -243,11 +291,6 @@ class Service(models.Model):
                 condition=Q(tier__in=Tier.values),
                 name="service_tier_valid",
                 violation_error_message=_("Choose a valid tier."),
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=Status.values),
-                name="service_status_valid",
-                violation_error_message=_("Choose a valid status."),
             ),
         ]
 
@@ -319,10 +362,6 @@ class Service(models.Model):
     def is_funding_fragile(self):
         return self.funding_longevity in FundingLongevity.fragile()
 
-    @property
-    def status_tag_class(self):
-        return Status(self.status).tag_class
-
     def eligibility_points(self):
         """The conditions the documents state, in plain words (``directory/eligibility``, read by the matcher too)."""
         from directory.eligibility import Eligibility
@@ -331,11 +370,12 @@ class Service(models.Model):
 
     @property
     def start_shown(self):
-        return shown_to_its_precision(self.start_date)
+        """The start as precisely as it is known: "20 November 2023", "January 2024", "2018"."""
+        return shown_with_precision(self.start_date, self.start_precision)
 
     @property
     def end_shown(self):
-        return shown_to_its_precision(self.end_date)
+        return shown_with_precision(self.end_date, self.end_precision)
 
     def focus_rows(self, kind):
         return [row for row in self.focus.all() if row.kind == kind]

@@ -113,7 +113,6 @@ def generate(services, areas, *, seed=1, today=None):
                 ),
                 funding_source=rng.choice(["", "Synthetic commissioner", "Synthetic grant"]),
                 funding_longevity=rng.choice(["", *FundingLongevity.values]),
-                status=status,
                 start_date=start,
                 end_date=end,
                 end_text=end_text,

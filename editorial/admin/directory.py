@@ -24,6 +24,7 @@ from directory.models import (
     ServicePathway,
     StandardsAssessment,
     StatedGap,
+    Status,
     StatusEvent,
 )
 from editorial import freshness
@@ -43,6 +44,21 @@ from editorial.forms import (
 )
 from editorial.resources import FORMATS, ServiceResource
 from editorial.roles import needs_review
+
+
+class StatusNowFilter(admin.SimpleListFilter):
+    """The status today on each service's timeline (there is no stored status to filter on)."""
+
+    title = _("status now")
+    parameter_name = "status_now"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Status.values:
+            return queryset.with_timeline(timezone.localdate()).filter(timeline_status=self.value())
+        return queryset
 
 
 class HistoryAdmin(GuardedHistoryAdmin, SimpleHistoryAdmin):
@@ -127,7 +143,7 @@ class ServiceAdmin(
         "name",
         "organisation",
         "tier",
-        "status",
+        "status_now",
         "scope",
         "start_date",
         "end_date",
@@ -137,7 +153,7 @@ class ServiceAdmin(
     ]
     list_filter = [
         NeedsReviewFilter,
-        "status",
+        StatusNowFilter,
         "tier",
         "scope",
         "attendance",
@@ -192,9 +208,8 @@ class ServiceAdmin(
             _("Status and dates"),
             {
                 "fields": [
-                    "status",
-                    ("start_date", "start_text"),
-                    ("end_date", "end_text"),
+                    ("start_date", "start_precision", "start_text"),
+                    ("end_date", "end_precision", "end_text"),
                     ("last_verified", "verified_by"),
                 ]
             },
@@ -202,7 +217,17 @@ class ServiceAdmin(
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_citation_count=Count("citations", distinct=True))
+        # The status column is today's on the timeline (the status history below), never a stored field.
+        return (
+            super()
+            .get_queryset(request)
+            .with_timeline(timezone.localdate())
+            .annotate(_citation_count=Count("citations", distinct=True))
+        )
+
+    @admin.display(description=_("status now"))
+    def status_now(self, obj):
+        return Status(obj.timeline_status).label if obj.timeline_status else "—"
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -259,7 +259,7 @@ def test_paused_referrals_are_temporarily_closed_with_the_date_in_the_alert(clie
 
     from directory.models import AvailabilityNote, Document
 
-    service = Service.objects.referable().filter(status="active").first()
+    service = Service.objects.referable().operating_on(datetime.date.today()).first()
     AvailabilityNote.objects.create(
         service=service,
         state="paused",

@@ -5,8 +5,11 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
-from directory.models import Document, Organisation, Service
+from directory.models import Document, Organisation, Service, Status
 from editorial.models import PendingChange, ReviewState
 from editorial.review import approve_change
 from tests.api.conftest import REFERENCE
@@ -69,7 +72,7 @@ def test_approving_an_imported_change_makes_it_live_with_history(admin_user, tmp
     call_command("import_oruk", complete_example(tmp_path), "--tier", "early_intervention", "--apply")
     service = approve_change(PendingChange.objects.get(), reviewer=admin_user)
     assert service.name == "Community Counselling"
-    assert service.status == "active" and service.tier == "early_intervention"
+    assert service.status_now == "active" and service.tier == "early_intervention"
     assert (service.min_age, service.max_age) == (12, 100)
     assert service.organisation.name == "Example Organization Inc."
     assert sorted(service.contacts.values_list("kind", "value")) == [
@@ -187,3 +190,34 @@ def test_an_organisation_the_import_creates_has_no_public_page_until_its_service
     assert client.get(f"/organisations/{organisation.slug}/").status_code == 404
     approve_change(PendingChange.objects.get(), reviewer=admin_user)
     assert client.get(f"/organisations/{organisation.slug}/").status_code == 200
+
+
+def test_an_imported_active_service_shows_as_running_with_its_evidence(admin_user, tmp_path, client):
+    """The feed's status is recorded as a dated status event stated by the approving admin, so the service is on
+    the home page and in search with the evidence for it (a stored status would have shown nowhere)."""
+    before = dict((tier, n) for tier, _label, n, _u in client.get(reverse("directory:service-list")).context["kinds"])
+    call_command("import_oruk", complete_example(tmp_path), "--tier", "early_intervention", "--apply")
+    service = approve_change(PendingChange.objects.get(), reviewer=admin_user)
+
+    today = timezone.localdate()
+    event = service.status_events.get()
+    assert (event.status, event.date, event.precision, event.editor_role, event.stated_on, event.stated_by) == (
+        Status.ACTIVE,
+        today,
+        "day",
+        "directory",
+        today,
+        admin_user,
+    )
+    after = {tier: n for tier, _label, n, _u in client.get(reverse("directory:service-list")).context["kinds"]}
+    assert after["early_intervention"] == before["early_intervention"] + 1
+    body = client.get(reverse("directory:service-search"), {"q": "Community Counselling"}).content.decode()
+    assert "Community Counselling" in body
+    assert f"Reported running — {date_format(today, 'j F Y')} (directory editor)" in body
+
+
+def test_a_feed_status_the_timeline_already_gives_adds_no_evidence(admin_user, tmp_path):
+    call_command("import_oruk", complete_example(tmp_path), "--tier", "early_intervention", "--apply")
+    approve_change(PendingChange.objects.get(), reviewer=admin_user)
+    call_command("import_oruk", complete_example(tmp_path), "--tier", "early_intervention", "--apply")
+    assert PendingChange.objects.count() == 1  # the same feed again: unchanged, so nothing to review

@@ -20,7 +20,7 @@ def test_admin_login_list_filter_and_change_pages_pass_axe(page):
     for path in [
         "/admin/",
         "/admin/directory/service/",
-        "/admin/directory/service/?status__exact=active",
+        "/admin/directory/service/?status_now=active",
         "/admin/directory/service/?q=Drive",
         "/admin/directory/service/add/",
         "/admin/regions/area/",

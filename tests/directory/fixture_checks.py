@@ -6,6 +6,8 @@ They read the loaded directory and the source documents, so they run on any fixt
 
 import re
 
+from django.utils import timezone
+
 from directory.models import Citation, Service, StatedGap, Status, StatusEvent
 from directory.sources import document_text, fold
 
@@ -80,11 +82,12 @@ PAST_TENSE_ALLOWED = {
 
 
 def ended_but_shown_running():
-    """``[(service, quote, sentence)]``: pilot or planned services whose cited sentence says it ended."""
+    """``[(service, quote, sentence)]``: services shown today as a pilot or planned whose cited sentence says it
+    ended."""
     failures = []
-    services = Service.objects.filter(status__in=[Status.PILOT, Status.PLANNED]).prefetch_related(
-        "citations__document", "status_events__document"
-    )
+    today = timezone.localdate()
+    shown = Service.objects.with_timeline(today).filter(timeline_status__in=[Status.PILOT, Status.PLANNED])
+    services = shown.prefetch_related("citations__document", "status_events__document")
     for service in services:
         rows = [*service.citations.all(), *service.status_events.all()]
         for row in rows:

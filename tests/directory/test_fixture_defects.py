@@ -10,12 +10,25 @@ import json
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from commissioning import coverage, gaps
-from directory.models import Citation, Disagreement, Document, GlossaryTerm, Service, StatedGap, Status, Tier
+from directory.models import (
+    AreaExtent,
+    Citation,
+    Disagreement,
+    Document,
+    GlossaryTerm,
+    Service,
+    StatedGap,
+    Status,
+    StatusEvent,
+    Tier,
+)
 from directory.services import glossary_index, link_glossary_terms
-from regions.models import Area
+from regions.models import Area, AreaKind
 from tests.directory import fixture_checks as checks
 
 pytestmark = pytest.mark.django_db
@@ -36,13 +49,19 @@ def test_no_pilot_or_planned_entry_cites_text_saying_it_ended():
     "slug", ["domestic-abuse-intervention-hub-online-pilot", "lights4violence", "intervention-initiative"]
 )
 def test_the_ended_check_catches_the_original_running_pilots(slug):
-    Service.objects.filter(slug=slug).update(status=Status.PILOT, end_date=None)
+    """Shown as a running pilot again (its ended evidence taken away), it is caught by its own quotes."""
+    Service.objects.filter(slug=slug).update(end_date=None)
+    ended = StatusEvent.objects.filter(service__slug=slug, status=Status.DECOMMISSIONED)
+    if StatusEvent.objects.filter(service__slug=slug, status=Status.PILOT).exists():
+        ended.delete()
+    else:
+        ended.update(status=Status.PILOT)
     assert slug in {failure[0] for failure in checks.ended_but_shown_running()}
 
 
 def test_the_concluded_online_pilot_has_its_end_and_no_longer_counts():
     pilot = Service.objects.get(slug="domestic-abuse-intervention-hub-online-pilot")
-    assert (pilot.status, pilot.end_date) == (Status.DECOMMISSIONED, datetime.date(2020, 11, 1))
+    assert (pilot.status_now, pilot.end_date) == (Status.DECOMMISSIONED, datetime.date(2020, 11, 1))
     assert not Service.objects.current(datetime.date(2026, 11, 23)).filter(slug=pilot.slug).exists()
 
 
@@ -117,7 +136,7 @@ def test_the_date_check_catches_a_year_no_quote_gives():
 
 def test_halton_has_no_invented_dates_and_is_planned_as_of_its_paper():
     halton = Service.objects.get(slug="halton-perpetrator-programme-pilot")
-    assert (halton.status, halton.start_date, halton.end_date) == (Status.PLANNED, None, None)
+    assert (halton.status_now, halton.start_date, halton.end_date) == (Status.PLANNED, None, None)
     event = halton.status_events.get()
     assert (event.status, event.date_text.startswith("2013")) == (Status.PLANNED, True)
 
@@ -133,6 +152,43 @@ def test_start_dates_the_documents_give_are_recorded():
         "building-better-relationships": 2012,
         "adapt-north-wales": 2019,
     }
+
+
+@pytest.mark.parametrize(
+    "language,started,planned",
+    [
+        ("en", "January 2024", "Planned to start in January 2024"),
+        ("cy", "Ionawr 2024", "Wedi'i gynllunio i ddechrau ym mis Ionawr 2024"),
+    ],
+)
+def test_matac_starts_in_january_2024_as_the_letter_says_not_in_2024(client, language, started, planned):
+    """'Expected launch date is January 2024.': a month, shown as one on the page and in its claim."""
+    matac = Service.objects.get(slug="matac-gwent")
+    assert (matac.start_date, matac.start_precision) == (datetime.date(2024, 1, 1), "month")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    body = client.get(matac.get_absolute_url()).content.decode()
+    assert f'<dd class="govuk-summary-list__value">{started} <span lang="en">(Expected launch date' in body
+    # Its claim on a day before the launch: the start as the month it is.
+    before = Service.objects.with_timeline(datetime.date(2023, 12, 1)).get(pk=matac.pk)
+    with translation.override(language):
+        assert before.claim.text.startswith(planned), before.claim.text
+
+
+def test_start_and_end_dates_are_shown_to_the_precision_the_documents_give():
+    shown = {s.slug: (s.start_shown, s.end_shown) for s in Service.objects.exclude(start_date=None, end_date=None)}
+    assert shown["cara-gwent"][0] == "20 November 2023"  # 'Launch date in Gwent is 20/11/23.'
+    assert shown["clear-cardiff-and-vale"][0] == "July 2019"
+    assert shown["drive-cardiff-and-vale"][0] == "2018"  # 'opened in ... 2018'
+    assert shown["atal-y-fro-domestic-violence-perpetrator-programme"][1] == "November 2019"
+    assert shown["idap"][1] == "2012"
+
+
+def test_a_month_or_year_is_entered_as_its_first_day():
+    matac = Service.objects.get(slug="matac-gwent")
+    matac.start_date = datetime.date(2024, 1, 15)
+    with pytest.raises(ValidationError) as refused:
+        matac.full_clean()
+    assert "Enter a date known to the month as the month's first day" in str(refused.value)
 
 
 # --------------------------------------------------------------------------
@@ -179,9 +235,40 @@ def test_every_allow_list_entry_names_a_row_that_exists():
 # --------------------------------------------------------------------------
 
 
+LETTER = "policing-in-wales-letter-2023"
+
+
+def test_a_service_only_the_2023_letter_places_is_somewhere_in_its_force_area_not_all_of_it():
+    """The letter lists services per police force area without naming councils: unless another document names
+    where, each is stored for the force area "somewhere; councils not stated", never as covering it wholly."""
+    letter_only = [
+        service
+        for service in Service.objects.prefetch_related("areas", "citations__document")
+        if {citation.document.slug for citation in service.citations.all()} == {LETTER}
+    ]
+    assert len(letter_only) >= 10
+    wrong = [
+        (service.slug, service.area_extent)
+        for service in letter_only
+        if all(area.kind == AreaKind.POLICE_FORCE_AREA for area in service.areas.all())
+        and service.area_extent != AreaExtent.SOMEWHERE
+    ]
+    assert wrong == []
+
+
+def test_choices_is_somewhere_in_dyfed_powys_on_the_powys_page_not_covering_all_of_it(client):
+    response = client.get(reverse("directory:area-detail", kwargs={"slug": "powys"}))
+    assert "choices-dyfed-powys" not in {service.slug for service in response.context["whole"]}
+    assert "choices-dyfed-powys" in {service.slug for service in response.context["somewhere"]}
+    body = response.content.decode()
+    somewhere = body.index("Services somewhere in a larger area: councils not stated")
+    assert body.index("/services/choices-dyfed-powys/") > somewhere > body.index("Services covering all of it")
+    assert "somewhere in Dyfed-Powys Police; councils not stated" in body
+
+
 def test_cardiff_clear_is_not_made_current_by_the_force_wide_2023_row():
     clear = Service.objects.get(slug="clear-cardiff-and-vale")
-    assert clear.status == Status.PILOT
+    assert clear.status_now == Status.PILOT
     assert not clear.status_events.filter(document__slug="policing-in-wales-letter-2023").exists()
     assert clear.citations.filter(quote="Funded by PCC and by strategic VAWDASV partners Annual funding").exists()
     assert "Annual funding" in clear.funding_note
@@ -231,7 +318,7 @@ def test_tiers_no_document_gives_are_not_stated_and_not_counted_as_interventions
 def test_the_services_the_audit_found_missing_are_in_the_directory():
     marac = Service.objects.get(slug="marac-cwm-taf-morgannwg")
     assert marac.links_out.filter(to_service__slug="drive-cwm-taf-morgannwg").exists()
-    assert Service.objects.get(slug="cardiff-and-vale-dva-hub-proposed").status == Status.PLANNED
+    assert Service.objects.get(slug="cardiff-and-vale-dva-hub-proposed").status_now == Status.PLANNED
     assert (
         Service.objects.get(slug="healthy-relationship-programme-cumbria")
         .links_in.filter(from_service__slug="they-matter-cumbria")

@@ -49,7 +49,7 @@ def test_detail_page_for_an_unknown_service_is_a_404(client):
 
 
 def test_decommissioned_service_page_warns_before_referring(client):
-    service = Service.objects.filter(status=Status.DECOMMISSIONED).first()
+    service = Service.objects.with_timeline(timezone.localdate()).filter(timeline_status=Status.DECOMMISSIONED).first()
     body = client.get(service.get_absolute_url()).content.decode()
     assert "Check the dates below before referring" in body
 

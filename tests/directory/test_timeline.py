@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils import timezone
 
@@ -254,24 +255,13 @@ def test_an_editor_records_an_end_and_every_page_stops_offering_the_service_from
     assert service.slug in coverage_slugs(client, datetime.date(2026, 1, 1))
 
 
-def test_editing_the_entered_status_alone_changes_nothing_a_user_sees(client, on):
-    today = datetime.date(2026, 12, 1)
-    on(today)
-    service = Service.objects.get(slug="drive-cwm-taf-morgannwg")
-    pages = [
-        reverse("directory:service-list"),
-        service.get_absolute_url(),
-        reverse("directory:service-search") + "?area=merthyr-tydfil",
-        reverse("directory:area-detail", kwargs={"slug": "merthyr-tydfil"}),
-        reverse("commissioning:coverage"),
-        reverse("commissioning:funding"),
-    ]
-    before = [client.get(url).content for url in pages]
-    exported, api = export_statuses(client), api_statuses(client)
-    Service.objects.filter(pk=service.pk).update(status=Status.PLANNED)
-    assert [client.get(url).content for url in pages] == before
-    assert export_statuses(client) == exported
-    assert api_statuses(client) == api
+def test_no_status_is_stored_beside_the_timeline():
+    """There was a stored "status as entered" that pages ignored and imports wrote without evidence; it is gone,
+    so no edit can make a stored status and the timeline disagree. What used to be tested here (editing the
+    entered status alone changes nothing a user sees) now holds by construction."""
+    for model in (Service, Service.history.model):
+        with pytest.raises(FieldDoesNotExist):
+            model._meta.get_field("status")
 
 
 def test_a_service_with_no_end_date_known_to_have_ended():

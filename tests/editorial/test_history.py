@@ -22,20 +22,20 @@ def edit(client, service, **changes):
 
 def test_an_edit_to_a_row_loaded_from_fixtures_is_recorded_with_the_version_before_it(director_client, other_service):
     assert other_service.history.count() == 0
-    edit(director_client, other_service, status="decommissioned", end_date="2024-03-31")
+    edit(director_client, other_service, start_date="2015-01-01", end_date="2024-03-31")
     records = list(other_service.history.order_by("history_date"))
     assert [r.history_type for r in records] == ["+", "~"]
-    assert records[0].status == "active"
+    assert records[0].end_date is None
     assert records[0].history_change_reason == "Version before the first recorded edit"
-    assert (records[1].status, records[1].history_user.username) == ("decommissioned", "diradmin")
+    assert (str(records[1].end_date), records[1].history_user.username) == ("2024-03-31", "diradmin")
 
 
 def test_the_history_page_shows_who_when_and_each_field_before_and_after(director_client, other_service):
-    edit(director_client, other_service, status="decommissioned", end_date="2024-03-31")
+    edit(director_client, other_service, start_date="2015-01-01", end_date="2024-03-31")
     response = director_client.get(reverse("admin:directory_service_history", args=[other_service.pk]))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "<li><strong>Status as entered:</strong> Active &rarr; Decommissioned</li>" in body
+    assert "<li><strong>Start date:</strong> 2016-01-01 &rarr; 2015-01-01</li>" in body
     assert "<li><strong>End date:</strong> — &rarr; 2024-03-31</li>" in body
     assert "<td>diradmin</td>" in body
     assert "The entry as it was before its first recorded edit" in body

@@ -103,7 +103,6 @@ def test_adding_a_service_for_another_organisation_is_a_form_error(provider_clie
         slug="sneaky",
         summary="x",
         tier="prevention",
-        status="active",
         scope="local",
         organisation=str(Organisation.objects.get(slug="safer-merthyr-tydfil").pk),
     )

@@ -1,9 +1,19 @@
 """Clear messages for bad entries: contacts, web addresses, dates, status, routes, citations and areas."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from directory.models import Contact, Organisation, ReferralPathway, Service
+from directory.models import (
+    Contact,
+    Document,
+    Organisation,
+    Precision,
+    ReferralPathway,
+    Service,
+    Status,
+    StatusEvent,
+)
 from directory.validators import normalise_uk_phone
 from editorial.forms import ContactAdminForm, OrganisationAdminForm
 
@@ -86,13 +96,22 @@ def test_an_end_date_before_the_start_is_refused(director_client):
     assert form_errors(response)["__all__"] == ["The end date cannot be before the start date."]
 
 
-def test_a_decommissioned_service_needs_an_end_date(director_client):
-    response = post_service(
-        director_client, "cara-gwent", lambda d: d.update(status="decommissioned", end_date="", end_text="")
+def test_a_decommissioned_status_needs_its_date(director_client):
+    """The rule "a decommissioned service needs an end date, or a note saying why there is none" was on the stored
+    status, which is gone: a service is decommissioned only by a status event, and every status event is dated
+    (or from an undated document, quoted)."""
+    service = Service.objects.get(slug="cara-gwent")
+    event = StatusEvent(
+        service=service,
+        status=Status.DECOMMISSIONED,
+        document=Document.objects.get(slug="policing-in-wales-letter-2023"),
+        section="Gwent",
+        quote="CARA",
+        precision=Precision.DAY,
     )
-    assert form_errors(response)["__all__"] == [
-        "A decommissioned service needs an end date, or a note saying why there is none."
-    ]
+    with pytest.raises(ValidationError) as refused:
+        event.full_clean()
+    assert "Give a date, or choose 'Undated document' as its precision." in refused.value.messages
 
 
 def test_last_verified_cannot_be_in_the_future(director_client):
