@@ -41,7 +41,7 @@ def test_a_date_before_the_earliest_source_is_not_known_not_a_gap(client):
     assert "<strong>Gap</strong>" not in body
     assert "app-cell--gap" not in body
     assert "app-hexmap__hex app-hexmap__hex--gap" not in body
-    assert ": no service;" not in body and ": no service\"" not in body
+    assert ": no service;" not in body and ': no service"' not in body
     assert "app-cell--not_known" in body
     assert "Not known" in body
     # The explanation says what the timeline verb does now.
