@@ -15,6 +15,7 @@ from directory.models import (
     Service,
     Status,
     Tier,
+    shown_to_its_precision,
 )
 from regions.models import Area, AreaGraph, AreaKind
 
@@ -228,6 +229,11 @@ class Matrix:
     def before_evidence(self):
         """The date is before the earliest source: nothing is known of services then, so a zero is not a gap."""
         return self.earliest_evidence is not None and self.options.as_of < self.earliest_evidence
+
+    @property
+    def earliest_evidence_shown(self):
+        """The earliest source's date as precisely as it is known ("2013", not "1 January 2013")."""
+        return shown_to_its_precision(self.earliest_evidence)
 
     @property
     def services(self):
