@@ -76,7 +76,7 @@ def write_gaps_csv(stream, matrix, checks):
     as_of = matrix.options.as_of.isoformat()
     if matrix.before_evidence:
         earliest = matrix.earliest_evidence.isoformat()
-        statement = f"before the earliest source ({earliest}): nothing is known about services then, so no gaps"
+        statement = f"before the earliest source ({earliest}): no source describes services then, so no gaps are listed"
         writer.writerow(["not_known", "", "", "", as_of, statement, "", ""])
     for row in matrix.rows:
         for state, kind in WEAK_STATES.items():
