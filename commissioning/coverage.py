@@ -15,6 +15,7 @@ from directory.models import (
     Service,
     Status,
     Tier,
+    shown_to_its_precision,
 )
 from regions.models import Area, AreaGraph, AreaKind
 
@@ -110,6 +111,8 @@ class Cell:
     # or a year ("November 2023"), or "" where none is dated.
     not_confirmed_since: str = ""
     lookup: coverage_index.ServiceLookup | None = field(default=None, repr=False, compare=False)
+    # The date is before the earliest source: nothing is known of services then, so no service is not a gap.
+    before_evidence: bool = False
     href: str = ""  # the cell page's address, where the page links to it (``link_cells``)
 
     @property
@@ -130,8 +133,14 @@ class Cell:
 
     @property
     def is_gap(self):
-        """No service at all: neither one stated to take this risk level nor one whose level is not stated."""
-        return not self.ids and not self.unstated_ids
+        """No service at all: neither one stated to take this risk level nor one whose level is not stated, on a
+        date some source speaks for (before the earliest source it is ``not_known``, not a gap)."""
+        return not self.ids and not self.unstated_ids and not self.before_evidence
+
+    @property
+    def not_known(self):
+        """No service, on a date before the earliest source: nothing is known then, so not a gap."""
+        return not self.ids and not self.unstated_ids and self.before_evidence
 
     @property
     def only_unstated(self):
@@ -149,11 +158,14 @@ class Cell:
 
     @property
     def state(self):
-        """What the cell says, the weakest first: ``gap`` (no service), ``unstated`` (only services whose risk level
+        """What the cell says, the weakest first: ``not_known`` (no service, before the earliest source), ``gap``
+        (no service), ``unstated`` (only services whose risk level
         or councils are not stated), ``stale`` (only services not confirmed within the threshold),
         ``conviction_only`` (only services that need a conviction, caution or court order) or ``covered``."""
         if not self.ids:
-            return "unstated" if self.unstated_ids else "gap"
+            if self.unstated_ids:
+                return "unstated"
+            return "not_known" if self.before_evidence else "gap"
         if self.only_stale:
             return "stale"
         if self.only_with_conviction:
@@ -211,6 +223,17 @@ class Matrix:
     graph: AreaGraph
     service_ids: list
     lookup: coverage_index.ServiceLookup = field(repr=False, compare=False)
+    earliest_evidence: datetime.date | None = None  # the earliest source's date (``evidence_span``)
+
+    @property
+    def before_evidence(self):
+        """The date is before the earliest source: nothing is known of services then, so a zero is not a gap."""
+        return self.earliest_evidence is not None and self.options.as_of < self.earliest_evidence
+
+    @property
+    def earliest_evidence_shown(self):
+        """The earliest source's date as precisely as it is known ("2013", not "1 January 2013")."""
+        return shown_to_its_precision(self.earliest_evidence)
 
     @property
     def services(self):
@@ -232,7 +255,7 @@ def load_services():
     return coverage_index.ServiceAreas()
 
 
-def _cell(items, unstated, lookup):
+def _cell(items, unstated, lookup, before_evidence=False):
     confirmed = sum(1 for item in items if not item.stale)
     newest = max((item for item in items if item.evidence), key=lambda item: item.evidence, default=None)
     return Cell(
@@ -242,10 +265,11 @@ def _cell(items, unstated, lookup):
         confirmed_count=confirmed,
         not_confirmed_since=newest.confirmed_since if newest and items and not confirmed else "",
         lookup=lookup,
+        before_evidence=before_evidence,
     )
 
 
-def council_row(council, index, graph, risk_levels, lookup):
+def council_row(council, index, graph, risk_levels, lookup, before_evidence=False):
     """One council's cells: the counted services covering it (wholly or in part), by risk level and by tier."""
     whole, part = graph.coverage_sets(council.pk)
     here = coverage_index.here(index, whole, part)
@@ -258,17 +282,18 @@ def council_row(council, index, graph, risk_levels, lookup):
     by_risk = {}
     for level in risk_levels:
         level_pk = level.pk
-        by_risk[level] = _cell([item for item in stated if level_pk in item.levels], unstated, lookup)
+        by_risk[level] = _cell([item for item in stated if level_pk in item.levels], unstated, lookup, before_evidence)
     # A service listed "somewhere in" a larger area is listed apart under its tier too, not counted.
     by_tier = {tier.value: ([], []) for tier in Tier}
     for item in here:
         by_tier[item.tier][1 if item.pk in somewhere else 0].append(item)
-    by_tier = {tier: _cell(*by_tier[tier.value], lookup) for tier in Tier}
+    by_tier = {tier: _cell(*by_tier[tier.value], lookup, before_evidence) for tier in Tier}
     return Row(council, by_risk, by_tier)
 
 
-def build_matrix(options, *, services=None, graph=None, timeline=None, only=None):
-    """The matrix under ``options``; ``only`` (a council) builds that council's row alone.
+def build_matrix(options, *, services=None, graph=None, timeline=None, only=None, earliest_evidence=None):
+    """The matrix under ``options``; ``only`` (a council) builds that council's row alone. ``earliest_evidence``
+    (the earliest source's date, ``evidence_span``) makes empty cells on an earlier date ``not_known``, not gaps.
 
     ``services`` is ``load_services()``'s reading of areas and risk levels, shared by the matrices of one page;
     the counted services come from the timeline verb in the database (``coverage_index.counted``), so
@@ -281,11 +306,12 @@ def build_matrix(options, *, services=None, graph=None, timeline=None, only=None
     councils = Area.objects.local_authorities().prefetch_related("within")
     councils = list(councils.filter(pk=only.pk) if only is not None else councils)
     grouping_kind = GROUPINGS.get(options.group_by, AreaKind.POLICE_FORCE_AREA)
+    before_evidence = earliest_evidence is not None and options.as_of < earliest_evidence
 
     groups = {}
     for council in councils:
         grouping = next((a for a in council.within.all() if a.kind == grouping_kind), None)
-        groups.setdefault(grouping, []).append(council_row(council, index, graph, risk_levels, lookup))
+        groups.setdefault(grouping, []).append(council_row(council, index, graph, risk_levels, lookup, before_evidence))
 
     ordered = sorted(groups.items(), key=lambda item: (item[0] is None, item[0].name if item[0] else ""))
     return Matrix(
@@ -296,6 +322,7 @@ def build_matrix(options, *, services=None, graph=None, timeline=None, only=None
         graph=graph,
         service_ids=[item.pk for item in facts],
         lookup=lookup,
+        earliest_evidence=earliest_evidence,
     )
 
 

@@ -7,8 +7,8 @@ def write_matrix_csv(stream, matrix):
     """One row per council: its grouping; for each risk level the count, how many of those are open without a
     conviction, how many services here state no risk level, how many are confirmed within the threshold, the
     newest evidence where none is (``not_confirmed_since``), and the cell's state (``Cell.state``: covered /
-    conviction_only / stale / unstated / gap); then the count for each tier and whether only stale evidence
-    supports it."""
+    conviction_only / stale / unstated / gap / not_known, before the earliest source); then the count for each tier
+    and whether only stale evidence supports it."""
     writer = csv_safe.writer(stream)
     risk_columns = []
     for level in matrix.risk_levels:
@@ -67,12 +67,17 @@ WEAK_STATES = {
 
 
 def write_gaps_csv(stream, matrix, checks):
-    """Computed gaps (council × risk level with no service), risk levels with only services whose risk level is not
+    """Computed gaps (council × risk level with no service; on a date before the earliest source none, and one
+    ``not_known`` row saying why), risk levels with only services whose risk level is not
     stated, with only services not confirmed within the threshold (the newest evidence in ``statement``), and with
     only services that need a conviction, caution or court order; then the gaps documents state."""
     writer = csv_safe.writer(stream)
     writer.writerow(["kind", "area", "risk_level", "tier", "as_of", "statement", "data_agrees", "source"])
     as_of = matrix.options.as_of.isoformat()
+    if matrix.before_evidence:
+        earliest = matrix.earliest_evidence.isoformat()
+        statement = f"before the earliest source ({earliest}): no source describes services then, so no gaps are listed"
+        writer.writerow(["not_known", "", "", "", as_of, statement, "", ""])
     for row in matrix.rows:
         for state, kind in WEAK_STATES.items():
             for level, cell in row.by_risk.items():

@@ -72,14 +72,17 @@ class Tile:
 
 
 # A cell's states, weakest first (``Cell.state``), and the mark each has on the map (the legend explains them).
-STATES = ["gap", "unstated", "stale", "conviction_only", "covered"]
-MARKS = {"gap": "✗", "unstated": "?", "stale": "!", "conviction_only": "C", "covered": "✓"}
+# ``not_known``: no service on a date before the earliest source, when nothing is known (not a gap).
+STATES = ["gap", "not_known", "unstated", "stale", "conviction_only", "covered"]
+MARKS = {"gap": "✗", "not_known": "–", "unstated": "?", "stale": "!", "conviction_only": "C", "covered": "✓"}
 
 
 def describe(cell):
     """A risk-level cell in words, as exactly as the matrix says it."""
     if cell.is_gap:
         return gettext("no service")
+    if cell.not_known:
+        return gettext("not known: no source is this early")
     if cell.only_unstated:
         return ngettext(
             "only %(n)s service whose risk levels or councils are not stated",

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory.models import Document, Service, StandardsAssessment, Tier, evidence_horizon, stale_months
+from directory.models import Document, Service, StandardsAssessment, Tier, evidence_span, stale_months
 from directory.pagecache import shared_page
 from regions.models import AreaGraph
 
@@ -16,27 +16,31 @@ from .funding import funding_overview
 
 
 def _coverage(request):
-    """The bound coverage form and, when valid, its matrix, comparison matrix and stated-gap checks."""
+    """The bound coverage form and, when valid, its matrix, comparison matrix and stated-gap checks, and the dates
+    the sources span (``evidence_span``)."""
     form = CoverageForm(request.GET)
     if not form.is_valid():
-        return form, None, None, None
-    default = evidence_horizon() or timezone.localdate()
+        return form, None, None, None, None
+    span = evidence_span()
+    default = span.newest or timezone.localdate()
     options, compare_options = form.options(default), form.compare_options(default)
     graph = AreaGraph.load()
     services = coverage.load_services()
     timeline = coverage.Timeline()
-    matrix = coverage.build_matrix(options, services=services, graph=graph, timeline=timeline)
+    matrix = coverage.build_matrix(
+        options, services=services, graph=graph, timeline=timeline, earliest_evidence=span.earliest
+    )
     compared = compare_options and coverage.build_matrix(
-        compare_options, services=services, graph=graph, timeline=timeline
+        compare_options, services=services, graph=graph, timeline=timeline, earliest_evidence=span.earliest
     )
     checks = gaps.check_stated_gaps(as_of=options.as_of, services=services, graph=graph, timeline=timeline)
-    return form, matrix, compared, checks
+    return form, matrix, compared, checks, span
 
 
 @shared_page
 def coverage_page(request):
     """The coverage matrix and map, as of any date (beside a second date), with the gaps the documents state."""
-    form, matrix, compared, checks = _coverage(request)
+    form, matrix, compared, checks, span = _coverage(request)
     if matrix is None:
         return render(request, "commissioning/coverage.html", {"form": form}, status=400)
     coverage.link_cells(matrix, request.GET, reverse("commissioning:coverage-cell"))
@@ -52,7 +56,8 @@ def coverage_page(request):
             "checks": checks,
             "viewbox": hexmap.MAP_VIEWBOX,
             "document_dates": Document.objects.exclude(published=None).order_by("published"),
-            "horizon": evidence_horizon(),
+            "horizon": span.newest,
+            "earliest": span.earliest,
             "today": timezone.localdate(),
             "stale_months": stale_months(),
         },
@@ -66,8 +71,9 @@ def coverage_cell(request):
     if not form.is_valid():
         return render(request, "commissioning/coverage_cell.html", {"form": form}, status=400)
     council = form.cleaned_data["area"]
-    options = form.options(evidence_horizon() or timezone.localdate())
-    matrix = coverage.build_matrix(options, only=council)
+    span = evidence_span()
+    options = form.options(span.newest or timezone.localdate())
+    matrix = coverage.build_matrix(options, only=council, earliest_evidence=span.earliest)
     cell = matrix.rows[0].cell(form.cleaned_data["column"])
     if cell is None:
         form.add_error("column", _("Choose a risk level or kind of service from the matrix"))
@@ -97,7 +103,7 @@ def coverage_cell(request):
 
 @shared_page
 def coverage_csv(request, kind):
-    form, matrix, _compared, checks = _coverage(request)
+    form, matrix, _compared, checks, _span = _coverage(request)
     if matrix is None:
         return render(request, "commissioning/coverage.html", {"form": form}, status=400)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

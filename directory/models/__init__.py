@@ -27,6 +27,7 @@ from .evidence import (  # noqa: F401
     EditorRole,
     Precision,
     evidence_horizon,
+    evidence_span,
     months_between,
     shown_with_precision,
     stale_months,

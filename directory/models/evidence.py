@@ -1,6 +1,7 @@
 """Dated claims: what a source says, from when, and how old the evidence is."""
 
 import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -361,3 +362,21 @@ def stale_months():
 def evidence_horizon():
     """The newest date any source document speaks for (``None`` with no dated documents)."""
     return Document.objects.exclude(published=None).aggregate(newest=models.Max("published"))["newest"]
+
+
+class EvidenceSpan(NamedTuple):
+    """The dates the source documents speak for: the earliest and the newest (``None`` with no dated documents)."""
+
+    earliest: datetime.date | None
+    newest: datetime.date | None
+
+    def before(self, date):
+        """Whether ``date`` is before the earliest source: no source speaks for it, so nothing is known of
+        services then (a zero is not a gap)."""
+        return self.earliest is not None and date < self.earliest
+
+
+def evidence_span():
+    """``evidence_horizon()`` and the earliest source's date, in the one query."""
+    dated = Document.objects.exclude(published=None)
+    return EvidenceSpan(**dated.aggregate(earliest=models.Min("published"), newest=models.Max("published")))
