@@ -424,7 +424,10 @@ def test_before_the_earliest_evidence_nothing_is_known_even_with_an_end_date_lat
     )
     assert response.status_code == 200
     assert slug not in {s.slug for s in [*response.context["services"], *response.context["unstated"]]}
-    assert "undated document" not in response.content.decode()
+    body = response.content.decode()
+    # Neither listed nor dated "undated document" (the page's own warning about undated documents is another thing).
+    assert service.get_absolute_url() not in body
+    assert "(undated document)" not in body
     # Evidence dated before the date and an end after it: running.
     assert slug in running(datetime.date(2020, 6, 1))
     assert slug not in running(datetime.date(2020, 11, 1))
