@@ -61,22 +61,27 @@ check: $(STAMP) messages
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 
+# Two pytest processes side by side, one per core, each running every other selected test (--shard,
+# in tests/conftest.py; on PostgreSQL each takes its own test database); the first one's report is
+# printed after the second's, and either failing fails the target. PYTEST_ADDOPTS reaches both.
+define pytest_in_two
+	@log=$$(mktemp); \
+	$(BIN)/pytest $(1) --shard=1/2 >$$log 2>&1 & first=$$!; \
+	$(BIN)/pytest $(1) --shard=2/2; second=$$?; \
+	wait $$first; status=$$?; echo "--- the other half (--shard=1/2) ---"; cat $$log; rm -f $$log; \
+	test $$status -eq 0 -a $$second -eq 0
+endef
+
 test-only: $(STAMP) messages
-	$(BIN)/pytest
+	$(call pytest_in_two,)
 
 test: lint check test-only
 
 # While working: the rules, models and pages without the browser, the gunicorn processes,
 # subprocesses or the Hypothesis properties (markers in pyproject.toml). make test runs all.
-# Two pytest processes side by side, one per core, each running every other test (--shard, in
-# tests/conftest.py); the first one's report is printed after the second's.
 FAST := -q -m "not browser and not processes and not slow"
 test-fast: $(STAMP) messages
-	@log=$$(mktemp); \
-	$(BIN)/pytest $(FAST) --shard=1/2 >$$log 2>&1 & first=$$!; \
-	$(BIN)/pytest $(FAST) --shard=2/2; second=$$?; \
-	wait $$first; status=$$?; echo "--- the other half (--shard=1/2) ---"; cat $$log; rm -f $$log; \
-	test $$status -eq 0 -a $$second -eq 0
+	$(call pytest_in_two,$(FAST))
 
 superuser: $(STAMP)
 	$(BIN)/python manage.py createsuperuser

@@ -94,6 +94,20 @@ def _keep(snapshot):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """Shards run side by side (``--shard=K/N``, make test) each take their own test database on a server
+    (test_test_shard1, …): one would otherwise drop the other's. SQLite in memory is each process's own."""
+    shard, _, shards = request.config.getoption("shard").partition("/")
+    if shards == "1":
+        return
+    for db in settings.DATABASES.values():
+        if db["ENGINE"] == "django.db.backends.sqlite3":
+            continue
+        test = db.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + db['NAME']}_shard{shard}"
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(
     request,
     django_test_environment,
