@@ -12,7 +12,7 @@ from regions.models import AreaGraph
 
 from . import coverage, exports, gaps, hexmap
 from .forms import CoverageCellForm, CoverageForm
-from .funding import funding_overview
+from .funding import FundingForm, funding_list, funding_overview
 
 
 def _coverage(request):
@@ -110,9 +110,21 @@ def coverage_csv(request, kind):
 
 @shared_page
 def funding(request):
-    """Which provision is fragile: annual or time-limited funding, and what has been decommissioned."""
-    context = funding_overview(Service.objects.referable(), today=timezone.localdate())
-    return render(request, "commissioning/funding.html", context)
+    """Which provision is fragile: counts by funding and kind, the first of each list, or one list on its own."""
+    form = FundingForm(request.GET)
+    if not form.is_valid():
+        return render(request, "commissioning/funding_list.html", {"form": form}, status=400)
+    today = timezone.localdate()
+    chosen, tier = form.cleaned_data["funding"], form.cleaned_data["tier"]
+    if not chosen:
+        context = funding_overview(Service.objects.referable(), today=today)
+        return render(request, "commissioning/funding.html", {**context, "today": today})
+    context = funding_list(
+        Service.objects.referable(), today=today, funding=chosen, tier=tier, page=request.GET.get("page")
+    )
+    return render(
+        request, "commissioning/funding_list.html", {**context, "form": form, "funding": chosen, "today": today}
+    )
 
 
 @shared_page
