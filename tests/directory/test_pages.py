@@ -128,7 +128,7 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
         client.get(reverse("directory:service-list"))
     with django_assert_max_num_queries(12):
         client.get(reverse("directory:service-search"), {"area": "q-area", "risk": "standard", "audience": "all"})
-    with django_assert_max_num_queries(22):  # three lists, each with its prefetches
+    with django_assert_max_num_queries(5):  # the data version, the summary, the services shown, their areas
         client.get(reverse("commissioning:funding"))
     with django_assert_max_num_queries(8):
         client.get(reverse("directory:organisation-detail", kwargs={"slug": "test-org"}))
