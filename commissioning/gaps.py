@@ -40,7 +40,8 @@ def gap_footprint(gap, graph):
 def _in_order(found):
     """``{key: [pk]}`` → ``{key: [Service]}``, each list in the directory's order (name, slug), in one query."""
     wanted = {pk for pks in found.values() for pk in pks}
-    ordered = list(Service.objects.filter(pk__in=wanted)) if wanted else []
+    # A list shows each service's name and link: nothing else is read (thousands of services at national scale).
+    ordered = list(Service.objects.filter(pk__in=wanted).only("pk", "slug", "name")) if wanted else []
     rank = {service.pk: position for position, service in enumerate(ordered)}
     objects = {service.pk: service for service in ordered}
     return {key: [objects[pk] for pk in sorted(pks, key=rank.__getitem__)] for key, pks in found.items()}
@@ -53,9 +54,12 @@ def gap_services(gap, services, graph, date, timeline=None):
     return _in_order(coverage_index.gap_fillers([(0, gap, gap_footprint(gap, graph), date)], services))[0]
 
 
-def check_stated_gaps(*, as_of, services=None, graph=None, timeline=None):
+def check_stated_gaps(*, as_of, services=None, graph=None, timeline=None, lists=True):
     """Each gap a document states (up to ``as_of``, and any from undated documents), with what the data computes
-    then and on ``as_of``: every gap on both dates in one query (``coverage_index.gap_fillers``)."""
+    then and on ``as_of``: every gap on both dates in one query (``coverage_index.gap_fillers``).
+
+    With ``lists=False`` (the gaps CSV, which says only whether the data agrees) ``then`` holds the ids of the
+    services that would fill the gap on its own date, ``now`` is not asked, and no service is read."""
     graph = graph or AreaGraph.load()
     gaps = list(
         StatedGap.objects.filter(Q(as_of__lte=as_of) | Q(as_of__isnull=True))
@@ -71,9 +75,12 @@ def check_stated_gaps(*, as_of, services=None, graph=None, timeline=None):
         footprint = gap_footprint(gap, graph)
         if gap.as_of:
             questions.append((("then", gap.pk), gap, footprint, gap.as_of))
-        questions.append((("now", gap.pk), gap, footprint, as_of))
+        if lists:
+            questions.append((("now", gap.pk), gap, footprint, as_of))
     services = services if services is not None else load_services()
-    found = _in_order(coverage_index.gap_fillers(questions, services))
+    found = coverage_index.gap_fillers(questions, services)
+    if lists:
+        found = _in_order(found)
     return [
         GapCheck(
             gap=gap,

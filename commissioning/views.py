@@ -15,8 +15,10 @@ from .forms import CoverageCellForm, CoverageForm
 from .funding import FundingForm, funding_list, funding_overview
 
 
-def _coverage(request):
-    """The bound coverage form and, when valid, its matrix, comparison matrix and stated-gap checks."""
+def _coverage(request, *, checks=True, lists=True):
+    """The bound coverage form and, when valid, its matrix, comparison matrix and stated-gap checks (``None``
+    when not asked for: the matrix CSV shows none; the gaps CSV needs no service lists, see ``check_stated_gaps``).
+    """
     form = CoverageForm(request.GET)
     if not form.is_valid():
         return form, None, None, None
@@ -29,8 +31,12 @@ def _coverage(request):
     compared = compare_options and coverage.build_matrix(
         compare_options, services=services, graph=graph, timeline=timeline
     )
-    checks = gaps.check_stated_gaps(as_of=options.as_of, services=services, graph=graph, timeline=timeline)
-    return form, matrix, compared, checks
+    found = (
+        gaps.check_stated_gaps(as_of=options.as_of, services=services, graph=graph, timeline=timeline, lists=lists)
+        if checks
+        else None
+    )
+    return form, matrix, compared, found
 
 
 @shared_page
@@ -96,7 +102,7 @@ def coverage_cell(request):
 
 @shared_page
 def coverage_csv(request, kind):
-    form, matrix, _compared, checks = _coverage(request)
+    form, matrix, _compared, checks = _coverage(request, checks=kind == "gaps", lists=False)
     if matrix is None:
         return render(request, "commissioning/coverage.html", {"form": form}, status=400)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
