@@ -115,3 +115,18 @@ def test_the_stated_gaps_from_the_pages_dates_match_each_gap_asked_alone():
         assert check.now == gaps.gap_services(check.gap, services, graph, as_of)
         if check.gap.as_of:
             assert check.then == gaps.gap_services(check.gap, services, graph, check.gap.as_of)
+
+
+@pytest.mark.parametrize("as_of", [datetime.date(2020, 11, 1), datetime.date(2026, 11, 23)], ids=str)
+def test_the_gaps_csv_without_lists_says_what_the_page_says(as_of):
+    listed = gaps.check_stated_gaps(as_of=as_of)
+    bare = gaps.check_stated_gaps(as_of=as_of, lists=False)
+    assert [check.gap.slug for check in bare] == [check.gap.slug for check in listed]
+    assert any(check.agrees for check in listed) and any(check.then for check in listed)
+    for with_lists, without in zip(listed, bare, strict=True):
+        assert (without.checkable, without.dated, without.agrees) == (
+            with_lists.checkable,
+            with_lists.dated,
+            with_lists.agrees,
+        )
+        assert without.then == [service.pk for service in with_lists.then] and without.now == []
