@@ -76,3 +76,24 @@ def test_the_home_page_counts_by_kind_once_per_data_version(client):
     after, read_after = kinds(client)
     assert read_after
     assert after["medium_risk"] == first.get("medium_risk", 0) + 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"risk": "high"}, {"q": "drive"}, {"harm": "stalking", "risk": "medium"}, {"status": "all", "area": "cardiff"}],
+)
+def test_a_page_read_by_ids_is_the_page_read_in_one_query(query):
+    from django.core.paginator import Paginator
+
+    from directory.counts import CachedCountPaginator
+    from directory.filters import ServiceFilter
+    from directory.models import Service
+
+    filterset = ServiceFilter(query, queryset=Service.objects.referable().for_list_page())
+    assert filterset.is_valid()
+    for number in (1, 2, 3):
+        two_steps = CachedCountPaginator(filterset.qs, 7).get_page(number)
+        one = Paginator(filterset.qs, 7).get_page(number)
+        assert [s.slug for s in two_steps] == [s.slug for s in one], (query, number)
+        assert [s.claim.text for s in two_steps] == [s.claim.text for s in one]
+    assert len(list(CachedCountPaginator(filterset.qs, 7).get_page(1))) == min(7, filterset.qs.count())
