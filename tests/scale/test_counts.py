@@ -80,7 +80,13 @@ def test_the_home_page_counts_by_kind_once_per_data_version(client):
 
 @pytest.mark.parametrize(
     "query",
-    [{}, {"risk": "high"}, {"q": "drive"}, {"harm": "stalking", "risk": "medium"}, {"status": "all", "area": "cardiff"}],
+    [
+        {},
+        {"risk": "high"},
+        {"q": "drive"},
+        {"harm": "stalking", "risk": "medium"},
+        {"status": "all", "area": "cardiff"},
+    ],
 )
 def test_a_page_read_by_ids_is_the_page_read_in_one_query(query):
     from django.core.paginator import Paginator
