@@ -130,3 +130,30 @@ def test_the_gaps_csv_without_lists_says_what_the_page_says(as_of):
             with_lists.agrees,
         )
         assert without.then == [service.pk for service in with_lists.then] and without.now == []
+
+
+def test_the_gaps_own_dates_are_asked_once_per_data_version():
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
+    def asked(**options):
+        with CaptureQueriesContext(connection) as queries:
+            checks = gaps.check_stated_gaps(lists=False, **options)
+        return checks, [q for q in queries if "UNION ALL" in q["sql"] or "directory_statusevent" in q["sql"]]
+
+    cache.clear()
+    first, read = asked(as_of=datetime.date(2026, 11, 23))
+    assert read and any(check.then for check in first)
+    again, read_again = asked(as_of=datetime.date(2024, 1, 1))  # another page date: the gaps' own dates are known
+    assert not read_again
+    then = {check.gap.pk: check.then for check in first}
+    assert again and all(check.then == then[check.gap.pk] for check in again)
+    cache.clear()
+    fresh, _read = asked(as_of=datetime.date(2024, 1, 1))
+    assert [(c.gap.pk, c.then) for c in fresh] == [(c.gap.pk, c.then) for c in again]
+    factories.service(slug="an-edit")  # a new data version: asked afresh
+    _after, read_after = asked(as_of=datetime.date(2024, 1, 1))
+    assert read_after
