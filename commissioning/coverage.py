@@ -8,6 +8,7 @@ work grows with what the matrix lists, not with councils × services.
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from directory.eligibility import Eligibility
 from directory.models import (
@@ -329,19 +330,33 @@ def build_matrix(options, *, services=None, graph=None, timeline=None, only=None
 def link_cells(matrix, query, url):
     """Give each cell its ``href``: ``url`` (the cell page) with the page's query, this council, this column and
     the matrix's date, and no comparison date. What ``{% querystring area=… column=… as_of=… compare=None %}``
-    gives, built here because the template tag costs more than the whole matrix at national scale."""
-    as_of = matrix.options.as_of.isoformat()
+    gives (the same parameters in the same order, encoded as ``QueryDict.urlencode`` encodes them), built here
+    because the template tag costs more than the whole matrix at national scale: the page's own parameters are
+    encoded once, then each cell only joins its council's and its column's."""
+
+    def encoded(key, value):
+        return urlencode({key.encode(): str(value).encode()})
+
+    slots = ("area", "column")
+    keys = [key for key in query if key != "compare"] + [key for key in (*slots, "as_of") if key not in query]
+    parts = []  # encoded text, or the name of a slot each cell fills
+    for key in keys:
+        if key in slots:
+            parts.append(key)
+        elif key == "as_of":
+            parts.append(encoded(key, matrix.options.as_of.isoformat()))
+        else:
+            parts += [encoded(key, value) for value in query.getlist(key)]
+    columns = {}
     for row in matrix.rows:
-        columns = [(f"risk:{level.slug}", cell) for level, cell in row.by_risk.items()]
-        columns += [(f"tier:{tier.value}", cell) for tier, cell in row.by_tier.items()]
-        for column, cell in columns:
-            params = query.copy()
-            params["area"] = row.area.slug
-            params["column"] = column
-            params["as_of"] = as_of
-            if "compare" in params:
-                del params["compare"]
-            cell.href = f"{url}?{params.urlencode()}"
+        area = encoded("area", row.area.slug)
+        cells = [(f"risk:{level.slug}", cell) for level, cell in row.by_risk.items()]
+        cells += [(f"tier:{tier.value}", cell) for tier, cell in row.by_tier.items()]
+        for column, cell in cells:
+            if column not in columns:
+                columns[column] = encoded("column", column)
+            filled = {"area": area, "column": columns[column]}
+            cell.href = f"{url}?{'&'.join(filled.get(part, part) for part in parts)}"
 
 
 def compare_gaps(first, second):

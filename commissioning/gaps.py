@@ -1,10 +1,14 @@
 """Gaps the documents state, beside what the data computes for the same areas and dates."""
 
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
 
 from directory.models import Service, StatedGap
+from directory.pagecache import TIMEOUT, current_version
 from regions.models import AreaGraph
 
 from . import coverage_index
@@ -40,7 +44,8 @@ def gap_footprint(gap, graph):
 def _in_order(found):
     """``{key: [pk]}`` → ``{key: [Service]}``, each list in the directory's order (name, slug), in one query."""
     wanted = {pk for pks in found.values() for pk in pks}
-    ordered = list(Service.objects.filter(pk__in=wanted)) if wanted else []
+    # A list shows each service's name and link: nothing else is read (thousands of services at national scale).
+    ordered = list(Service.objects.filter(pk__in=wanted).only("pk", "slug", "name")) if wanted else []
     rank = {service.pk: position for position, service in enumerate(ordered)}
     objects = {service.pk: service for service in ordered}
     return {key: [objects[pk] for pk in sorted(pks, key=rank.__getitem__)] for key, pks in found.items()}
@@ -53,9 +58,21 @@ def gap_services(gap, services, graph, date, timeline=None):
     return _in_order(coverage_index.gap_fillers([(0, gap, gap_footprint(gap, graph), date)], services))[0]
 
 
-def check_stated_gaps(*, as_of, services=None, graph=None, timeline=None):
+def _then_key():
+    version = hashlib.sha256(current_version().encode()).hexdigest()[:16]
+    return f"stated-gaps-then:{connection.alias}:{version}"
+
+
+def check_stated_gaps(*, as_of, services=None, graph=None, timeline=None, lists=True):
     """Each gap a document states (up to ``as_of``, and any from undated documents), with what the data computes
-    then and on ``as_of``: every gap on both dates in one query (``coverage_index.gap_fillers``)."""
+    then and on ``as_of``: every gap on both dates in one query (``coverage_index.gap_fillers``).
+
+    With ``lists=False`` (the gaps CSV, which says only whether the data agrees) ``then`` holds the ids of the
+    services that would fill the gap on its own date, ``now`` is not asked, and no service is read.
+
+    What the data says on a gap's own date depends on the gap and the data only, not on the page's options: those
+    answers (ids) are kept in the shared cache under the data version (``known_then``), so after a change the
+    query over the gaps' dates runs once, not once per date and switch a commissioner asks for."""
     graph = graph or AreaGraph.load()
     gaps = list(
         StatedGap.objects.filter(Q(as_of__lte=as_of) | Q(as_of__isnull=True))
@@ -64,16 +81,26 @@ def check_stated_gaps(*, as_of, services=None, graph=None, timeline=None):
     )
     questions = []
     checkable = {}
+    then_key = _then_key()
+    known_then = cache.get(then_key) or {}
     for gap in gaps:
         checkable[gap.pk] = bool(gap.tier or gap.risk_levels.all() or gap.excludes_criminal_justice)
         if not checkable[gap.pk]:
             continue
         footprint = gap_footprint(gap, graph)
-        if gap.as_of:
+        if gap.as_of and gap.pk not in known_then:
             questions.append((("then", gap.pk), gap, footprint, gap.as_of))
-        questions.append((("now", gap.pk), gap, footprint, as_of))
+        if lists:
+            questions.append((("now", gap.pk), gap, footprint, as_of))
     services = services if services is not None else load_services()
-    found = _in_order(coverage_index.gap_fillers(questions, services))
+    found = coverage_index.gap_fillers(questions, services)
+    asked_then = {key[1]: ids for key, ids in found.items() if key[0] == "then"}
+    if asked_then:
+        known_then = {**known_then, **asked_then}
+        cache.set(then_key, known_then, TIMEOUT)
+    found.update({("then", pk): ids for pk, ids in known_then.items()})
+    if lists:
+        found = _in_order(found)
     return [
         GapCheck(
             gap=gap,

@@ -12,12 +12,14 @@ from regions.models import AreaGraph
 
 from . import coverage, exports, gaps, hexmap
 from .forms import CoverageCellForm, CoverageForm
-from .funding import funding_overview
+from .funding import FundingForm, funding_list, funding_overview
 
 
-def _coverage(request):
-    """The bound coverage form and, when valid, its matrix, comparison matrix and stated-gap checks, and the dates
-    the sources span (``evidence_span``)."""
+def _coverage(request, *, checks=True, lists=True):
+    """The bound coverage form and, when valid, its matrix, comparison matrix, stated-gap checks (``None``
+    when not asked for: the matrix CSV shows none; the gaps CSV needs no service lists, see ``check_stated_gaps``)
+    and the dates the sources span (``evidence_span``).
+    """
     form = CoverageForm(request.GET)
     if not form.is_valid():
         return form, None, None, None, None
@@ -33,8 +35,12 @@ def _coverage(request):
     compared = compare_options and coverage.build_matrix(
         compare_options, services=services, graph=graph, timeline=timeline, earliest_evidence=span.earliest
     )
-    checks = gaps.check_stated_gaps(as_of=options.as_of, services=services, graph=graph, timeline=timeline)
-    return form, matrix, compared, checks, span
+    found = (
+        gaps.check_stated_gaps(as_of=options.as_of, services=services, graph=graph, timeline=timeline, lists=lists)
+        if checks
+        else None
+    )
+    return form, matrix, compared, found, span
 
 
 @shared_page
@@ -103,7 +109,7 @@ def coverage_cell(request):
 
 @shared_page
 def coverage_csv(request, kind):
-    form, matrix, _compared, checks, _span = _coverage(request)
+    form, matrix, _compared, checks, _span = _coverage(request, checks=kind == "gaps", lists=False)
     if matrix is None:
         return render(request, "commissioning/coverage.html", {"form": form}, status=400)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -117,9 +123,21 @@ def coverage_csv(request, kind):
 
 @shared_page
 def funding(request):
-    """Which provision is fragile: annual or time-limited funding, and what has been decommissioned."""
-    context = funding_overview(Service.objects.referable(), today=timezone.localdate())
-    return render(request, "commissioning/funding.html", context)
+    """Which provision is fragile: counts by funding and kind, the first of each list, or one list on its own."""
+    form = FundingForm(request.GET)
+    if not form.is_valid():
+        return render(request, "commissioning/funding_list.html", {"form": form}, status=400)
+    today = timezone.localdate()
+    chosen, tier = form.cleaned_data["funding"], form.cleaned_data["tier"]
+    if not chosen:
+        context = funding_overview(Service.objects.referable(), today=today)
+        return render(request, "commissioning/funding.html", {**context, "today": today})
+    context = funding_list(
+        Service.objects.referable(), today=today, funding=chosen, tier=tier, page=request.GET.get("page")
+    )
+    return render(
+        request, "commissioning/funding_list.html", {**context, "form": form, "funding": chosen, "today": today}
+    )
 
 
 @shared_page

@@ -35,8 +35,31 @@ def cached(queryset, label, compute):
 
 
 class CachedCountPaginator(Paginator):
-    """A paginator whose total comes from ``cached``: the page's own rows are always read fresh."""
+    """A paginator whose total comes from ``cached``: the page's own rows are always read fresh.
+
+    A page is read in two steps: the ids of its rows (the filters and the order, no join), then those rows with
+    everything the page shows (``select_related``, annotations, prefetches) by id. In one query PostgreSQL
+    misjudges how many services pass the timeline filter (53 estimated, ~3,000 at 10,000 services) and joins
+    every organisation to every service (6 million rows compared: 0.9 s of a 0.95 s query); read by id, the
+    twenty rows are joined by index. One more query, the same at any size.
+    """
 
     @cached_property
     def count(self):
         return cached(self.object_list, "count", self.object_list.count)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self._rows(bottom, top), number, self)
+
+    def _rows(self, bottom, top):
+        queryset = self.object_list
+        ids = list(queryset.prefetch_related(None).values_list("pk", flat=True)[bottom:top])
+        if not ids:
+            return []
+        found = {row.pk: row for row in queryset.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]

@@ -7,7 +7,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import csv_safe
-from .models import Claim, Harm, RiskLevel, Status, Tier
+from .counts import cached
+from .models import Claim, Harm, RiskLevel, Status, Tier, stale_months
 from .models.service import iso_at_precision
 
 EXPORT_COLUMNS = [
@@ -299,32 +300,42 @@ def kind_counts(services, *, today):
     """``[(tier, label, running, unconfirmed)]`` for the home page, in tier order, leaving out empty kinds.
 
     ``running`` counts services running on ``today``'s timeline; ``unconfirmed`` how many of
-    those have no evidence within the stale threshold. One query, whatever the number of services.
+    those have no evidence within the stale threshold. The counts are kept in the shared cache
+    under the query, ``today`` and the data version (``counts.cached``): computed
+    once per day and change, read from the cache on every other request. One query when computed.
     """
-    rows = services.with_timeline(today).values_list(
-        "tier",
-        "timeline_status",
-        "timeline_evidence",
-        "evidence_source",
-        "start_date",
-        "start_precision",
-        "last_verified",
-        "timeline_unconfirmed",
-    )
-    counts = {}
-    for tier, status, evidence, source, start, start_precision, verified, unconfirmed in rows:
-        if status not in Status.operating():
-            continue
-        claim = Claim(
-            status=status,
-            evidence=evidence,
-            source=source,
-            date=today,
-            start_date=start,
-            start_precision=start_precision,
-            verified=verified,
-            unconfirmed=unconfirmed,
+
+    def compute():
+        rows = services.with_timeline(today).values_list(
+            "tier",
+            "timeline_status",
+            "timeline_evidence",
+            "evidence_source",
+            "start_date",
+            "start_precision",
+            "last_verified",
+            "timeline_unconfirmed",
+            "timeline_earliest",
         )
-        running, warned = counts.get(tier, (0, 0))
-        counts[tier] = (running + 1, warned + claim.warning)
+        counts = {}
+        for tier, status, evidence, source, start, start_precision, verified, unconfirmed, earliest in rows:
+            if status not in Status.operating():
+                continue
+            claim = Claim(
+                status=status,
+                evidence=evidence,
+                source=source,
+                date=today,
+                start_date=start,
+                start_precision=start_precision,
+                verified=verified,
+                unconfirmed=unconfirmed,
+                earliest=earliest,
+            )
+            running, warned = counts.get(tier, (0, 0))
+            counts[tier] = (running + 1, warned + claim.warning)
+        return counts
+
+    # Keyed by the plain queryset (cheap to compile) with the date and the threshold beside it.
+    counts = cached(services, f"kind_counts:{today.isoformat()}:{stale_months()}", compute)
     return [(tier, tier.label, *counts[tier.value]) for tier in Tier if tier.value in counts]

@@ -120,15 +120,15 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
         client.get(service.get_absolute_url())
     with django_assert_max_num_queries(10):
         client.get(reverse("directory:service-export"))
-    # The area and its graph (4), the data version, the total (once the list runs past a page), the page of
-    # services and its three prefetches, the evidence horizon.
-    with django_assert_max_num_queries(11):
+    # The area and its graph (4), the data version, the total (once the list runs past a page), the page's ids,
+    # its services and their three prefetches, the evidence horizon.
+    with django_assert_max_num_queries(12):
         client.get(reverse("directory:area-detail", kwargs={"slug": "q-area"}))
     with django_assert_max_num_queries(10):
         client.get(reverse("directory:service-list"))
     with django_assert_max_num_queries(12):
         client.get(reverse("directory:service-search"), {"area": "q-area", "risk": "standard", "audience": "all"})
-    with django_assert_max_num_queries(22):  # three lists, each with its prefetches
+    with django_assert_max_num_queries(5):  # the data version, the summary, the services shown, their areas
         client.get(reverse("commissioning:funding"))
     with django_assert_max_num_queries(8):
         client.get(reverse("directory:organisation-detail", kwargs={"slug": "test-org"}))

@@ -57,3 +57,49 @@ def test_the_data_version_is_read_once_per_reading_request_and_afresh_after_an_e
     before = current_version()
     factories.service(slug="an-edit")  # outside a request: read every time, and changed by the edit
     assert current_version() != before
+
+
+def kinds(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    timeline_reads = [q for q in queries if "directory_statusevent" in q["sql"]]
+    return {tier.value: running for tier, _label, running, _u in response.context["kinds"]}, timeline_reads
+
+
+def test_the_home_page_counts_by_kind_once_per_data_version(client):
+    cache.clear()
+    first, read = kinds(client)
+    assert read, "the first request reads the timeline"
+    again, read_again = kinds(client)
+    assert again == first and not read_again, "the same day at the same data version is not counted again"
+    factories.service(slug="counted-on-the-home-page", tier="medium_risk")
+    after, read_after = kinds(client)
+    assert read_after
+    assert after["medium_risk"] == first.get("medium_risk", 0) + 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"risk": "high"},
+        {"q": "drive"},
+        {"harm": "stalking", "risk": "medium"},
+        {"status": "all", "area": "cardiff"},
+    ],
+)
+def test_a_page_read_by_ids_is_the_page_read_in_one_query(query):
+    from django.core.paginator import Paginator
+
+    from directory.counts import CachedCountPaginator
+    from directory.filters import ServiceFilter
+    from directory.models import Service
+
+    filterset = ServiceFilter(query, queryset=Service.objects.referable().for_list_page())
+    assert filterset.is_valid()
+    for number in (1, 2, 3):
+        two_steps = CachedCountPaginator(filterset.qs, 7).get_page(number)
+        one = Paginator(filterset.qs, 7).get_page(number)
+        assert [s.slug for s in two_steps] == [s.slug for s in one], (query, number)
+        assert [s.claim.text for s in two_steps] == [s.claim.text for s in one]
+    assert len(list(CachedCountPaginator(filterset.qs, 7).get_page(1))) == min(7, filterset.qs.count())

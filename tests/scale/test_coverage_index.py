@@ -128,3 +128,45 @@ def test_the_stated_gaps_from_the_pages_dates_match_each_gap_asked_alone():
         assert check.now == gaps.gap_services(check.gap, services, graph, as_of)
         if check.gap.as_of:
             assert check.then == gaps.gap_services(check.gap, services, graph, check.gap.as_of)
+
+
+@pytest.mark.parametrize("as_of", [datetime.date(2020, 11, 1), datetime.date(2026, 11, 23)], ids=str)
+def test_the_gaps_csv_without_lists_says_what_the_page_says(as_of):
+    listed = gaps.check_stated_gaps(as_of=as_of)
+    bare = gaps.check_stated_gaps(as_of=as_of, lists=False)
+    assert [check.gap.slug for check in bare] == [check.gap.slug for check in listed]
+    assert any(check.agrees for check in listed) and any(check.then for check in listed)
+    for with_lists, without in zip(listed, bare, strict=True):
+        assert (without.checkable, without.dated, without.agrees) == (
+            with_lists.checkable,
+            with_lists.dated,
+            with_lists.agrees,
+        )
+        assert without.then == [service.pk for service in with_lists.then] and without.now == []
+
+
+def test_the_gaps_own_dates_are_asked_once_per_data_version():
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
+    def asked(**options):
+        with CaptureQueriesContext(connection) as queries:
+            checks = gaps.check_stated_gaps(lists=False, **options)
+        return checks, [q for q in queries if "UNION ALL" in q["sql"] or "directory_statusevent" in q["sql"]]
+
+    cache.clear()
+    first, read = asked(as_of=datetime.date(2026, 11, 23))
+    assert read and any(check.then for check in first)
+    again, read_again = asked(as_of=datetime.date(2024, 1, 1))  # another page date: the gaps' own dates are known
+    assert not read_again
+    then = {check.gap.pk: check.then for check in first}
+    assert again and all(check.then == then[check.gap.pk] for check in again)
+    cache.clear()
+    fresh, _read = asked(as_of=datetime.date(2024, 1, 1))
+    assert [(c.gap.pk, c.then) for c in fresh] == [(c.gap.pk, c.then) for c in again]
+    factories.service(slug="an-edit")  # a new data version: asked afresh
+    _after, read_after = asked(as_of=datetime.date(2024, 1, 1))
+    assert read_after

@@ -33,6 +33,8 @@ PAGES = [
     "/coverage/matrix.csv",
     "/coverage/gaps.csv",
     "/coverage/funding/",
+    "/coverage/funding/?funding=fragile&page=2",
+    "/coverage/funding/?funding=annual&tier=medium_risk",
     "/coverage/standards/",
     "/services/export.csv",
     "/services/export.csv?area={area}&risk=high",
