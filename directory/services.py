@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from . import csv_safe
 from .counts import cached
 from .models import Claim, Harm, RiskLevel, Status, Tier, stale_months
-from .models.service import iso_at_precision
+from .models.dates import iso_at_precision
 
 EXPORT_COLUMNS = [
     ("slug", _("slug")),

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from regions.models import Area
 from regions.natural_keys import NaturalKeyManager
 
+from .dates import DATE_PRECISIONS, at_precision
 from .evidence import Claim, Precision, shown_with_precision
 from .freshness import holds, needs_review_condition
 from .organisations import Organisation, Programme
@@ -41,44 +42,6 @@ from .vocabulary import (
 # --------------------------------------------------------------------------
 # Services
 # --------------------------------------------------------------------------
-
-# A start or end date is known to a day, a month or a year (``Precision``'s first three).
-DATED = [Precision.DAY, Precision.MONTH, Precision.YEAR]
-DATE_PRECISIONS = [(value, label) for value, label in Precision.choices if value in DATED]
-
-
-def at_precision(field):
-    """The named constraints that keep ``<field>_date`` and ``<field>_precision`` in step: a valid precision, and
-    a month or year entered as its first day."""
-    date, precision = f"{field}_date", f"{field}_precision"
-    return [
-        models.CheckConstraint(
-            condition=Q(**{f"{precision}__in": DATED}),
-            name=f"service_{field}_precision_valid",
-            violation_error_message=_("Choose day, month or year for how precisely the date is known."),
-        ),
-        models.CheckConstraint(
-            condition=Q(**{f"{date}__isnull": True})
-            | Q(**{precision: Precision.DAY})
-            | (Q(**{precision: Precision.MONTH}) & Q(**{f"{date}__day": 1}))
-            | (Q(**{precision: Precision.YEAR}) & Q(**{f"{date}__day": 1, f"{date}__month": 1})),
-            name=f"service_{field}_partial_date_is_its_first_day",
-            violation_error_message=_(
-                "Enter a date known to the month as the month's first day, and one known to the year as 1 January."
-            ),
-        ),
-    ]
-
-
-def iso_at_precision(date, precision):
-    """A date in ISO 8601 as precisely as it is known: "2023-11-20", "2024-01", "2018"."""
-    if date is None:
-        return ""
-    if precision == Precision.YEAR:
-        return f"{date.year:04d}"
-    if precision == Precision.MONTH:
-        return f"{date.year:04d}-{date.month:02d}"
-    return date.isoformat()
 
 
 class SearchDocumentField(SearchVectorField):
