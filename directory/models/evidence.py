@@ -274,11 +274,32 @@ class Claim:
             },
         )
 
+    def _from_start_only(self):
+        """Running only because a later source gives the start date: no source from then says so (and on a day
+        inside a start known only to its month or year, it may not have opened yet)."""
+        kind = date_kind(self.start_date, self.start_precision)
+        if within_period(self.date, self.start_date, kind):
+            wordings = {
+                "month": gettext(
+                    "Started some time in %(month)s, a later source says — not known whether by this date"
+                ),
+                "year": gettext("Started some time in %(year)s, a later source says — not known whether by this date"),
+            }
+        else:
+            wordings = {
+                "day": gettext("Started on %(day)s, a later source says — no source from then reports it running"),
+                "month": gettext("Started in %(month)s, a later source says — no source from then reports it running"),
+                "year": gettext("Started in %(year)s, a later source says — no source from then reports it running"),
+            }
+        return worded(self.start_date, kind, wordings)
+
     def _words(self):
         status = self.status
         if status == "":
             return self._nothing_known(), True
         if self.evidence is None:
+            if status in Status.operating() and self.start_date and self.date and self.start_date <= self.date:
+                return self._from_start_only(), True
             if status in Status.operating():
                 return gettext("Reported as %(status)s in an undated document — not known when") % {
                     "status": Status(status).label.lower()

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from directory.models import Claim, Status
+from directory.models import Claim, Service, Status
 
 TODAY = datetime.date(2026, 12, 1)
 
@@ -242,3 +242,35 @@ def test_the_matrix_words_a_stale_claims_date_as_the_claim_does(precision, date,
     assert stale.month_or_coarser == english
     with translation.override("cy"):
         assert stale.month_or_coarser == welsh
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("on", "english", "welsh"),
+    [
+        (
+            datetime.date(2013, 6, 1),
+            "Started in 2012, a later source says — no source from then reports it running",
+            "Dechreuodd yn 2012, medd ffynhonnell ddiweddarach — nid oes ffynhonnell o'r adeg honno'n adrodd ei fod "
+            "yn rhedeg",
+        ),
+        (
+            datetime.date(2012, 6, 1),
+            "Started some time in 2012, a later source says — not known whether by this date",
+            "Dechreuodd rywbryd yn 2012, medd ffynhonnell ddiweddarach — ni wyddys a oedd wedi dechrau erbyn y "
+            "dyddiad hwn",
+        ),
+    ],
+)
+def test_running_only_by_a_start_date_is_not_an_undated_document(on, english, welsh):
+    """Building Better Relationships: started "2012", its first source is from 2020. Between the two the timeline
+    counts it running by its start date alone; the claim says so, never that an undated document reported it."""
+    from tests.factories import service
+
+    bbr = service(start_date=datetime.date(2012, 1, 1), start_precision="year")
+    read = Service.objects.filter(pk=bbr.pk).with_timeline(on).get()
+    assert read.timeline_status == Status.ACTIVE
+    found = Claim.for_service(read)
+    assert (found.text, found.warning) == (english, True)
+    with translation.override("cy"):
+        assert Claim.for_service(read).text == welsh
