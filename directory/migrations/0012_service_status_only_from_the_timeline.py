@@ -4,7 +4,9 @@
 
 A service with no status event at all showed on no page whatever its entered status said (an import wrote
 the field without evidence). Before the field is dropped, such a service's entered status is kept as what
-it was: a directory editor's statement, dated the day the entry was last saved, by whoever saved it.
+it was: a directory editor's statement, dated the day that status was entered (the first save of the latest
+run of history records holding it), by whoever saved it. Where no history record holds it, nothing says when
+it was entered, so nothing is claimed (the service's timeline says nothing known): no evidence is made up.
 """
 
 from django.db import migrations, models
@@ -16,15 +18,22 @@ def entered_status_as_evidence(apps, schema_editor):
     StatusEvent = apps.get_model("directory", "StatusEvent")
     HistoricalService = apps.get_model("directory", "HistoricalService")
     for service in Service.objects.filter(status_events__isnull=True).exclude(status=""):
-        record = HistoricalService.objects.filter(id=service.pk).order_by("-history_date").first()
-        day = timezone.localtime(record.history_date).date() if record else timezone.localdate()
+        records = HistoricalService.objects.filter(id=service.pk).order_by("-history_date")
+        entered = None
+        for status, when, user in records.values_list("status", "history_date", "history_user_id"):
+            if status != service.status:
+                break
+            entered = (when, user)
+        if entered is None:
+            continue
+        day = timezone.localtime(entered[0]).date()
         StatusEvent.objects.create(
             service=service,
             status=service.status,
             date=day,
             precision="day",
             editor_role="directory",
-            stated_by_id=record.history_user_id if record else None,
+            stated_by_id=entered[1],
             stated_on=day,
         )
 
@@ -35,7 +44,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(entered_status_as_evidence, migrations.RunPython.noop),
+        # Not reversible: the entered status, once gone, cannot be told apart from the timeline again.
+        migrations.RunPython(entered_status_as_evidence),
         migrations.RemoveConstraint(
             model_name="service",
             name="service_decommissioned_has_end",
