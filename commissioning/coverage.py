@@ -111,6 +111,7 @@ class Cell:
     # Where every counted service's newest evidence is older than the threshold: the newest of them, as a month
     # or a year ("November 2023"), or "" where none is dated.
     not_confirmed_since: str = ""
+    not_confirmed_since_iso: str = ""  # the same in ISO 8601 for the CSVs ("2023-11", "2018", "after 2019-04")
     lookup: coverage_index.ServiceLookup | None = field(default=None, repr=False, compare=False)
     # The date is before the earliest source: nothing is known of services then, so no service is not a gap.
     before_evidence: bool = False
@@ -265,6 +266,7 @@ def _cell(items, unstated, lookup, before_evidence=False):
         open_count=sum(1 for item in items if not item.criminal_justice_only),
         confirmed_count=confirmed,
         not_confirmed_since=newest.confirmed_since if newest and items and not confirmed else "",
+        not_confirmed_since_iso=newest.confirmed_since_iso if newest and items and not confirmed else "",
         lookup=lookup,
         before_evidence=before_evidence,
     )

@@ -65,6 +65,7 @@ class Facts:
     stale: bool = False  # its newest evidence is older than the threshold on the date (``Claim.stale``)
     evidence: datetime.date | None = None  # its newest evidence by the date (``None`` where there is none)
     confirmed_since: str = ""  # that evidence's month (or year) as ``Claim`` words it: "November 2023"
+    confirmed_since_iso: str = ""  # the same for machines (the CSVs): "2023-11", "2018", "after 2019-04"
 
 
 # What ``Claim.for_service`` reads of a service on the timeline (``with_timeline``'s annotations and two fields).
@@ -120,6 +121,7 @@ class ServiceAreas:
             stale=claim.stale,
             evidence=claim.evidence,
             confirmed_since=claim.month_or_coarser if claim.stale and claim.evidence else "",
+            confirmed_since_iso=_iso_month_or_coarser(claim) if claim.stale and claim.evidence else "",
         )
 
     def has_running(self, date):
@@ -296,3 +298,13 @@ def gap_fillers(questions, service_areas):
             and not (gap.excludes_criminal_justice and cj_only)
         ]
     return answers
+
+
+def _iso_month_or_coarser(claim):
+    """A stale claim's date as ``Claim.month_or_coarser`` gives it, in ISO 8601 and in no language: a day's
+    evidence as its month ("2023-11"), a year as itself ("2018"), an undated document as "after 2019-04"."""
+    date = claim.shown_date
+    if claim.kind == "year":
+        return f"{date.year:04d}"
+    month = f"{date.year:04d}-{date.month:02d}"
+    return f"after {month}" if claim.kind == "after" else month

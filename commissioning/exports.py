@@ -50,11 +50,22 @@ def write_matrix_csv(stream, matrix):
 
 
 def _not_confirmed_since(cell):
-    """The newest evidence of a cell whose every counted service is stale ("November 2023"), ``none dated`` where
-    none is dated, or "" where some counted service is confirmed within the threshold (or none is counted)."""
+    """The newest evidence of a cell whose every counted service is stale, in ISO 8601 whatever the page's language
+    ("2023-11", "2018", "after 2019-04" for an undated document), ``none dated`` where none is dated, or "" where
+    some counted service is confirmed within the threshold (or none is counted)."""
     if not cell.only_stale:
         return ""
-    return cell.not_confirmed_since or "none dated"
+    return cell.not_confirmed_since_iso or "none dated"
+
+
+def _iso_to_its_precision(date):
+    """A source's date as precisely as it is given (``shown_to_its_precision``'s rule: 1 January stands for its
+    year, the 1st for its month): "2013", "2020-11", "2023-11-17"."""
+    if (date.month, date.day) == (1, 1):
+        return f"{date.year:04d}"
+    if date.day == 1:
+        return f"{date.year:04d}-{date.month:02d}"
+    return date.isoformat()
 
 
 # The gaps CSV's rows for the weaker cell states, by ``Cell.state``.
@@ -75,7 +86,7 @@ def write_gaps_csv(stream, matrix, checks):
     writer.writerow(["kind", "area", "risk_level", "tier", "as_of", "statement", "data_agrees", "source"])
     as_of = matrix.options.as_of.isoformat()
     if matrix.before_evidence:
-        earliest = matrix.earliest_evidence.isoformat()
+        earliest = _iso_to_its_precision(matrix.earliest_evidence)
         statement = f"before the earliest source ({earliest}): no source describes services then, so no gaps are listed"
         writer.writerow(["not_known", "", "", "", as_of, statement, "", ""])
     for row in matrix.rows:

@@ -55,7 +55,8 @@ class ServiceQuerySet(models.QuerySet):
         A partial date (a month or a year, ``Precision.partial()``) stands for the first day of its period, and
         the change counts from that day: a service that ended some time in November 2019 is not running on any
         day of November 2019 (never claimed running on a day it may have stopped), and one that opened some time
-        in 2018 counts from 1 January 2018, as its start date does (start and end dates carry no precision).
+        in 2018 counts from 1 January 2018, as a start date known to the year does
+        (stored as 1 January, ``directory.models.dates``).
         On a day inside such a period the claim says it is not known whether it had opened yet, as a warning
         (``Claim``), so no page shows it as plainly running.
 
