@@ -295,35 +295,39 @@ def assert_cell_lists_what_it_counts(client, matrix, cell, href):
 
 
 # Every switch the page offers: dates from before the first document to today (the default, the evidence horizon,
-# is 2023-11-17), both criminal-justice settings, pilots in and out, and each grouping. The full product of the dates
-# and the two yes/no switches is walked; the grouping (which only arranges the rows, but travels in every link)
-# turns with it, so each grouping meets several dates and both settings of each switch.
+# is 2023-11-17) and both criminal-justice settings on each; pilots in and out turn with them so that each meets
+# both criminal-justice settings; the grouping (which only arranges the rows, but travels in every link) turns too,
+# so each grouping meets both settings of each switch. Eight walks of every cell (the full product took twice as
+# long and found nothing these do not: each switch acts on its own in the matrix).
 GROUPINGS = ("police_force_area", "health_board", "vawdasv_region")
 COVERAGE_SWITCHES = [
     {
         "as_of": as_of,
         "criminal_justice": criminal_justice,
-        "pilots": pilots,
+        "pilots": ("include", "exclude")[index // 2 % 2],
         "group_by": GROUPINGS[index % len(GROUPINGS)],
     }
-    for index, (as_of, criminal_justice, pilots) in enumerate(
-        (as_of, criminal_justice, pilots)
+    for index, (as_of, criminal_justice) in enumerate(
+        (as_of, criminal_justice)
         for as_of in ("2012-01-01", "2020-11-01", "2023-11-17", "today")
         for criminal_justice in ("include", "exclude")
-        for pilots in ("include", "exclude")
     )
 ]
 
 
 def test_the_walk_covers_every_switch():
     assert {p["as_of"] for p in COVERAGE_SWITCHES} == {"2012-01-01", "2020-11-01", "2023-11-17", "today"}
-    for name, values in (("criminal_justice", 2), ("pilots", 2), ("group_by", 3)):
-        assert len({p[name] for p in COVERAGE_SWITCHES}) == values
-    combinations = {(p["as_of"], p["criminal_justice"], p["pilots"]) for p in COVERAGE_SWITCHES}
-    assert len(combinations) == 16
-    assert {(p["group_by"], p["criminal_justice"]) for p in COVERAGE_SWITCHES} == {
-        (g, c) for g in GROUPINGS for c in ("include", "exclude")
+    assert {(p["as_of"], p["criminal_justice"]) for p in COVERAGE_SWITCHES} == {
+        (d, c) for d in ("2012-01-01", "2020-11-01", "2023-11-17", "today") for c in ("include", "exclude")
     }
+    switches = ("include", "exclude")
+    assert {(p["criminal_justice"], p["pilots"]) for p in COVERAGE_SWITCHES} == {
+        (c, p) for c in switches for p in switches
+    }
+    assert {(p["group_by"], p["criminal_justice"]) for p in COVERAGE_SWITCHES} == {
+        (g, c) for g in GROUPINGS for c in switches
+    }
+    assert {(p["group_by"], p["pilots"]) for p in COVERAGE_SWITCHES} == {(g, p) for g in GROUPINGS for p in switches}
 
 
 def test_every_column_links_to_a_list_of_exactly_the_services_its_cells_count(client):
