@@ -264,6 +264,11 @@ def test_choices_is_somewhere_in_dyfed_powys_on_the_powys_page_not_covering_all_
     somewhere = body.index("Services somewhere in a larger area: councils not stated")
     assert body.index("/services/choices-dyfed-powys/") > somewhere > body.index("Services covering all of it")
     assert "somewhere in Dyfed-Powys Police; councils not stated" in body
+    # Its own page says so too, not only the area page; a service covering its areas wholly does not.
+    page = client.get(reverse("directory:service-detail", kwargs={"slug": "choices-dyfed-powys"})).content.decode()
+    assert "somewhere in Dyfed-Powys Police; councils not stated" in page
+    whole = client.get(reverse("directory:service-detail", kwargs={"slug": "equilibrium-swansea"})).content.decode()
+    assert "councils not stated" not in whole
 
 
 def test_cardiff_clear_is_not_made_current_by_the_force_wide_2023_row():
