@@ -21,7 +21,7 @@ def precision_by_the_old_convention(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0012_service_status_only_from_the_timeline'),
+        ('directory', '0013_service_status_only_from_the_timeline'),
         ('regions', '0002_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -67,7 +67,6 @@ class Migration(migrations.Migration):
             name='start_date',
             field=models.DateField(blank=True, help_text='A date known only to the month or year is entered as its first day, with that precision.', null=True, verbose_name='start date'),
         ),
-        migrations.RunPython(precision_by_the_old_convention, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='service',
             constraint=models.CheckConstraint(condition=models.Q(('start_precision__in', ['day', 'month', 'year'])), name='service_start_precision_valid', violation_error_message='Choose day, month or year for how precisely the date is known.'),
@@ -84,4 +83,8 @@ class Migration(migrations.Migration):
             model_name='service',
             constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_precision', 'day'), models.Q(('end_precision', 'month'), ('end_date__day', 1)), models.Q(('end_precision', 'year'), ('end_date__day', 1), ('end_date__month', 1)), _connector='OR'), name='service_end_partial_date_is_its_first_day', violation_error_message="Enter a date known to the month as the month's first day, and one known to the year as 1 January."),
         ),
+        # Last: on PostgreSQL, rows updated in a transaction leave deferred foreign-key checks pending, and a table
+        # with pending trigger events cannot be altered after them in the same transaction. (Every existing row
+        # meets the constraints before this runs: a day's precision allows any date.)
+        migrations.RunPython(precision_by_the_old_convention, migrations.RunPython.noop),
     ]
