@@ -23,7 +23,18 @@ from types import SimpleNamespace
 from django.db import connection
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
-from directory.models import AreaExtent, Claim, JusticeRequirement, Scope, Service, ServicePathway, Status, Tier
+from directory.models import (
+    AreaExtent,
+    Claim,
+    JusticeRequirement,
+    Precision,
+    Scope,
+    Service,
+    ServicePathway,
+    Status,
+    Tier,
+)
+from directory.models.dates import iso_at_precision
 
 INTERVENTION_TIERS = [
     Tier.EARLY_INTERVENTION,
@@ -303,8 +314,5 @@ def gap_fillers(questions, service_areas):
 def _iso_month_or_coarser(claim):
     """A stale claim's date as ``Claim.month_or_coarser`` gives it, in ISO 8601 and in no language: a day's
     evidence as its month ("2023-11"), a year as itself ("2018"), an undated document as "after 2019-04"."""
-    date = claim.shown_date
-    if claim.kind == "year":
-        return f"{date.year:04d}"
-    month = f"{date.year:04d}-{date.month:02d}"
-    return f"after {month}" if claim.kind == "after" else month
+    iso = iso_at_precision(claim.shown_date, Precision.YEAR if claim.kind == "year" else Precision.MONTH)
+    return f"after {iso}" if claim.kind == "after" else iso

@@ -1,6 +1,8 @@
 """The coverage matrix and the stated gaps as CSV, through the one formula-safe writer."""
 
 from directory import csv_safe
+from directory.models.dates import iso_at_precision
+from directory.models.evidence import date_kind
 
 
 def write_matrix_csv(stream, matrix):
@@ -58,16 +60,6 @@ def _not_confirmed_since(cell):
     return cell.not_confirmed_since_iso or "none dated"
 
 
-def _iso_to_its_precision(date):
-    """A source's date as precisely as it is given (``shown_to_its_precision``'s rule: 1 January stands for its
-    year, the 1st for its month): "2013", "2020-11", "2023-11-17"."""
-    if (date.month, date.day) == (1, 1):
-        return f"{date.year:04d}"
-    if date.day == 1:
-        return f"{date.year:04d}-{date.month:02d}"
-    return date.isoformat()
-
-
 # The gaps CSV's rows for the weaker cell states, by ``Cell.state``.
 WEAK_STATES = {
     "gap": "computed",
@@ -86,7 +78,8 @@ def write_gaps_csv(stream, matrix, checks):
     writer.writerow(["kind", "area", "risk_level", "tier", "as_of", "statement", "data_agrees", "source"])
     as_of = matrix.options.as_of.isoformat()
     if matrix.before_evidence:
-        earliest = _iso_to_its_precision(matrix.earliest_evidence)
+        # As precisely as the source is dated (1 January stands for its year): "2013", not "2013-01-01".
+        earliest = iso_at_precision(matrix.earliest_evidence, date_kind(matrix.earliest_evidence, None))
         statement = f"before the earliest source ({earliest}): no source describes services then, so no gaps are listed"
         writer.writerow(["not_known", "", "", "", as_of, statement, "", ""])
     for row in matrix.rows:
