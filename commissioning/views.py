@@ -6,7 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory.models import Document, Service, StandardsAssessment, Tier, evidence_span, stale_months
+from directory.models import (
+    Document,
+    Service,
+    StandardsAssessment,
+    Tier,
+    evidence_horizon,
+    evidence_span,
+    stale_months,
+)
 from directory.pagecache import shared_page
 from regions.models import AreaGraph
 
@@ -131,7 +139,7 @@ def funding(request):
     chosen, tier = form.cleaned_data["funding"], form.cleaned_data["tier"]
     if not chosen:
         context = funding_overview(Service.objects.referable(), today=today)
-        return render(request, "commissioning/funding.html", {**context, "today": today})
+        return render(request, "commissioning/funding.html", {**context, "today": today, "horizon": evidence_horizon()})
     context = funding_list(
         Service.objects.referable(), today=today, funding=chosen, tier=tier, page=request.GET.get("page")
     )

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from directory.models import FundingLongevity, Service, Status
 from tests import factories
@@ -92,3 +93,13 @@ def test_a_list_that_does_not_exist_is_a_clear_400(client, query):
 def test_a_page_past_the_end_shows_the_last_page(client):
     response = client.get(FUNDING, {"funding": "fragile", "page": "999"})
     assert response.status_code == 200 and response.context["page"].number == 1
+
+
+def test_the_summary_counts_on_today_say_how_old_the_evidence_is(client, monkeypatch):
+    """Counted on today's timeline, beyond the newest source: the page says so, as the home page does."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: datetime.date(2026, 12, 1))
+    body = client.get(reverse("commissioning:funding")).content.decode()
+    assert "As the sources stand: the newest is 17 November 2023." in body
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: datetime.date(2023, 11, 17))
+    cache.clear()
+    assert "As the sources stand" not in client.get(reverse("commissioning:funding")).content.decode()
