@@ -228,7 +228,7 @@ def _running_in(size):
         candidates = (
             Service.objects.referable()
             .filter(Exists(areas), scope=Scope.LOCAL, tier__in=INTERVENTION_TIERS)
-            .operating_on(_STAND_IN_DATE)
+            .computed_operating_on(_STAND_IN_DATE)  # the rule itself: its date is replaced in the parameters
             .annotate(cj_only=criminal_justice_only())
             .order_by()
             .values_list("pk", "tier", "cj_only")

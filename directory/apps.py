@@ -10,4 +10,4 @@ class DirectoryConfig(AppConfig):
         from . import pagecache, search
 
         search.connect_signals()
-        pagecache.connect_signals()
+        pagecache.connect_signals(self)

@@ -7,7 +7,9 @@ delete and many-to-many change to the directory's models bumps in the same trans
 (signals connected in ``DirectoryConfig.ready``). So a page is computed once per change, not
 once per request, and never outlives the data it shows. Staff (editors) always get a fresh
 page. Bulk writes that send no signals (``QuerySet.update``, ``bulk_create``) must call
-:func:`bump` themselves (the synthetic generator does).
+:func:`bump` themselves (the synthetic generator does); ``migrate`` (data migrations write through
+historical models) and ``flush`` bump it when they finish (``post_migrate``). The kept timeline
+(``directory.models.timeline``) is keyed by the same version; its own writes bump nothing.
 """
 
 import contextvars
@@ -18,14 +20,15 @@ import uuid
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
 VERSIONED_APPS = {"directory", "referrals", "regions"}
+UNTRACKED = {"DataVersion", "TimelineDay", "TimelineFill"}  # the version itself, and what is keyed by it
 TIMEOUT = 24 * 60 * 60  # a day at most; the data version makes them stale sooner
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
@@ -59,15 +62,16 @@ def _request_ended(sender, **kwargs):
     _request_version.set(None)
 
 
-def bump():
+def bump(using=None):
     """Mark the directory as changed, inside the current transaction."""
     from .models import DataVersion
 
     _request_version.set(None)  # never remember a version across an edit
 
     token = uuid.uuid4().hex
-    if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1, token=token):
-        DataVersion.objects.get_or_create(pk=1, defaults={"version": 2, "token": token})
+    versions = DataVersion.objects.using(using)
+    if not versions.filter(pk=1).update(version=F("version") + 1, token=token):
+        versions.get_or_create(pk=1, defaults={"version": 2, "token": token})
 
 
 def _tracked(sender):
@@ -75,7 +79,7 @@ def _tracked(sender):
     if meta is None or meta.app_label not in VERSIONED_APPS:
         return False
     # django-simple-history writes a Historical* row beside every save: the save itself already counts.
-    return not meta.object_name.startswith("Historical") and meta.object_name != "DataVersion"
+    return not meta.object_name.startswith("Historical") and meta.object_name not in UNTRACKED
 
 
 def _on_change(sender, **kwargs):
@@ -88,12 +92,21 @@ def _on_m2m(sender, action, **kwargs):
         bump()
 
 
-def connect_signals():
+def _on_migrate(sender, using="default", **kwargs):
+    """After ``migrate`` (data migrations change rows without the models' signals) or ``flush``: a new version."""
+    from .models import DataVersion
+
+    if DataVersion._meta.db_table in connections[using].introspection.table_names():
+        bump(using=using)
+
+
+def connect_signals(app_config):
     request_started.connect(_request_began, dispatch_uid="directory-data-version-request-started")
     request_finished.connect(_request_ended, dispatch_uid="directory-data-version-request-finished")
     post_save.connect(_on_change, dispatch_uid="directory-data-version-save")
     post_delete.connect(_on_change, dispatch_uid="directory-data-version-delete")
     m2m_changed.connect(_on_m2m, dispatch_uid="directory-data-version-m2m")
+    post_migrate.connect(_on_migrate, sender=app_config, dispatch_uid="directory-data-version-migrate")
 
 
 LOCK_SECONDS = 120  # one request computes a page after a change; the lock lapses if its worker dies

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import EditorRole, Precision, Service, Status, StatusEvent, needs_review_condition
+from directory.pagecache import bump
 
 from .history import ensure_baselines, record_m2m_rows
 from .models import PendingChange
@@ -79,6 +80,7 @@ def mark_verified(services, *, user, on):
         obj.last_verified = on
         obj.verified_by = user
     Service.objects.bulk_update(objs, ["last_verified", "verified_by"])
+    bump()  # bulk_update sends no signals: a verification is evidence on the timeline, so pages change
     records = Service.history.bulk_history_create(
         objs, update=True, default_user=user, default_change_reason=gettext("Marked verified")
     )

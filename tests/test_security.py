@@ -46,8 +46,12 @@ CASE = {
 }
 
 
+# The timeline kept per data version and date is a cache of public data that a page may fill on first use.
+CACHES = {"directory.TimelineDay", "directory.TimelineFill"}
+
+
 def row_counts():
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+    return {model._meta.label: model.objects.count() for model in apps.get_models() if model._meta.label not in CACHES}
 
 
 def test_a_matcher_submission_leaves_no_rows_and_no_case_facts_in_logs(client, caplog):

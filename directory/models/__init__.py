@@ -47,6 +47,7 @@ from .routes import (  # noqa: F401
 )
 from .service import SearchDocumentField, Service  # noqa: F401
 from .status import Availability, AvailabilityNote, StatusEvent  # noqa: F401
+from .timeline import TimelineDay, TimelineFill  # noqa: F401
 from .versions import DataVersion  # noqa: F401
 from .vocabulary import (  # noqa: F401
     AreaExtent,

@@ -31,7 +31,45 @@ class ServiceQuerySet(models.QuerySet):
         return self.exclude(needs_review_condition(today))
 
     def with_timeline(self, date):
-        """Annotate each service with what its dated evidence says on ``date``: the one timeline.
+        """Annotate each service with its place on the timeline on ``date``: ``computed_timeline``'s annotations,
+        read from the rows kept for the data version and date (``directory.models.timeline``; written on first
+        use, one statement for every service). Where the date is not kept, computed here as before."""
+        if self._annotated_for(date):
+            return self  # annotated for this date already (a filter chose by it)
+        day = self._timeline_day(date)
+        if day is None:
+            return self.computed_timeline(date)
+        return self._read_timeline(day, date)
+
+    def _annotated_for(self, date):
+        already = self.query.annotations.get("timeline_date")
+        return already is not None and getattr(already, "value", None) == date
+
+    @staticmethod
+    def _timeline_day(date):
+        """The kept rows for ``date`` as a correlated ``TimelineDay`` queryset (one row per service), or ``None``."""
+        version = timeline_version(date)
+        if version is None:
+            return None
+        return TimelineDay.objects.filter(version=version, date=date, service_id=OuterRef("pk"))
+
+    def _read_timeline(self, day, date):
+        from django.db.models import CharField, DateField, Subquery, Value
+
+        def column(name, field):
+            return Subquery(day.values(name)[:1], output_field=field)
+
+        return self.annotate(
+            timeline_status=column("status", CharField()),
+            timeline_evidence=column("evidence", DateField()),
+            evidence_source=column("evidence_source", CharField()),
+            timeline_earliest=column("earliest", CharField()),
+            timeline_unconfirmed=column("unconfirmed", DateField()),
+            timeline_date=Value(date, output_field=DateField()),
+        )
+
+    def computed_timeline(self, date):
+        """Annotate each service with what its dated evidence says on ``date``: the one timeline's rule.
 
         A service's evidence is its status events (what each document says, on the
         document's date or the date it gives), its start and end dates, and an
@@ -180,7 +218,16 @@ class ServiceQuerySet(models.QuerySet):
 
     def operating_on(self, date):
         """Services running on ``date``: active or pilot on their timeline (see ``with_timeline``)."""
-        return self.with_timeline(date).filter(timeline_status__in=Status.operating())
+        day = self._timeline_day(date)
+        if day is None:
+            return self.computed_operating_on(date)
+        queryset = self if self._annotated_for(date) else self._read_timeline(day, date)
+        return queryset.filter(Exists(day.filter(status__in=Status.operating())))
+
+    def computed_operating_on(self, date):
+        """``operating_on`` computed by the rule itself (``computed_timeline``), not read from the kept rows: for a
+        query compiled once and run on other dates (``commissioning.coverage_index``)."""
+        return self.computed_timeline(date).filter(timeline_status__in=Status.operating())
 
     def not_operating_on(self, date):
         return self.with_timeline(date).exclude(timeline_status__in=Status.operating())
@@ -334,3 +381,4 @@ from .citations import ServiceFocus  # noqa: E402
 from .links import Disagreement  # noqa: E402
 from .service import Service  # noqa: E402
 from .status import StatusEvent  # noqa: E402
+from .timeline import TimelineDay, timeline_version  # noqa: E402
