@@ -139,14 +139,16 @@ def test_the_csv_matches_the_page(client):
     page = client.get(COVERAGE, params)
     matrix = page.context["matrix"]
     rows = list(
-        csv.DictReader(io.StringIO(client.get(reverse("commissioning:coverage-matrix-csv"), params).content.decode()))
+        csv.DictReader(
+            io.StringIO(client.get(reverse("commissioning:coverage-matrix-csv"), params).getvalue().decode())
+        )
     )
     assert [r["area"] for r in rows] == [row.area.slug for row in matrix.rows]
     for row, exported in zip(matrix.rows, rows, strict=True):
         for level in matrix.risk_levels:
             assert int(exported[f"risk:{level.slug}"]) == row.by_risk[level].count
     gaps = list(
-        csv.DictReader(io.StringIO(client.get(reverse("commissioning:coverage-gaps-csv"), params).content.decode()))
+        csv.DictReader(io.StringIO(client.get(reverse("commissioning:coverage-gaps-csv"), params).getvalue().decode()))
     )
     computed = [(g["area"], g["risk_level"]) for g in gaps if g["kind"] == "computed"]
     assert computed == [(row.area.slug, level.slug) for row in matrix.rows for level in row.risk_gaps]
