@@ -106,18 +106,23 @@ class ServiceAreas:
     and which services run on each date asked (one timeline query per date, shared by the matrix and the
     stated gaps of one page)."""
 
-    def __init__(self):
+    def __init__(self, areas=None):
+        """``areas``: only services listing one of these area ids (one council's cell: the areas that cover it,
+        ``AreaGraph.coverage_sets``), so a page about one council reads its services, not the directory's."""
         self._areas = None
         self._levels = None
         self._running = {}
+        self._scope = Service.objects.referable()
+        if areas is not None:
+            listed = Service.areas.through.objects.filter(service_id=OuterRef("pk"), area_id__in=sorted(areas))
+            self._scope = self._scope.filter(Exists(listed))
 
     def running(self, date):
         """``[Facts]`` of every referable service running on ``date`` (pilots and criminal justice included),
         in the directory's order."""
         if date not in self._running:
             rows = (
-                Service.objects.referable()
-                .operating_on(date)
+                self._scope.operating_on(date)
                 .annotate(cj_only=criminal_justice_only())
                 .order_by("name", "slug", "pk")
                 .values("pk", "tier", "area_extent", "cj_only", "scope", *CLAIM_FIELDS)
@@ -150,7 +155,7 @@ class ServiceAreas:
     def _load(self):
         if self._areas is not None:
             return
-        referable = Service.objects.referable().values("pk")
+        referable = self._scope.values("pk")
         areas, levels = {}, {}
         through = Service.areas.through.objects.filter(service_id__in=referable)
         for service_id, area_id in through.values_list("service_id", "area_id"):

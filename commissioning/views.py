@@ -18,7 +18,7 @@ from directory.models import (
 from directory.pagecache import shared_page
 from regions.models import AreaGraph
 
-from . import coverage, exports, gaps, hexmap
+from . import coverage, coverage_index, exports, gaps, hexmap
 from .forms import GROUPING_NOUNS, CoverageCellForm, CoverageForm
 from .funding import FundingForm, funding_list, funding_overview
 
@@ -96,6 +96,7 @@ def coverage_page(request):
     )
 
 
+@shared_page
 def coverage_cell(request):
     """The services one coverage cell counts, then those listed apart: risk level not stated, or listed only
     "somewhere in" a larger area."""
@@ -105,7 +106,12 @@ def coverage_cell(request):
     council = form.cleaned_data["area"]
     span = evidence_span()
     options = form.options(span.newest or timezone.localdate())
-    matrix = coverage.build_matrix(options, only=council, earliest_evidence=span.earliest)
+    # Only the services listing an area that covers this council are read (not the whole directory's timeline).
+    graph = AreaGraph.load()
+    services = coverage_index.ServiceAreas(areas=set().union(*graph.coverage_sets(council.pk)))
+    matrix = coverage.build_matrix(
+        options, services=services, graph=graph, only=council, earliest_evidence=span.earliest
+    )
     cell = matrix.rows[0].cell(form.cleaned_data["column"])
     if cell is None:
         form.add_error("column", _("Choose a risk level or kind of service from the matrix"))

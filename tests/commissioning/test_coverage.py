@@ -7,6 +7,7 @@ import re
 from urllib import parse
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -286,6 +287,7 @@ def cell_links(client, params):
 
 
 def assert_cell_lists_what_it_counts(client, matrix, cell, href):
+    cache.clear()  # the cell page is kept by the page cache: computed afresh here, to read its context
     listed = client.get(href).context
     assert {s.slug for s in listed["services"]} == {s.slug for s in cell.services}, (href,)
     # Listed apart, never counted: risk level not stated, or "somewhere in" a larger area.
