@@ -210,10 +210,33 @@ class Row:
         return None
 
 
+# Up to this many councils the page shows the whole matrix at once (the real Welsh directory: 22 councils and a
+# few over the border, about 300 cells). Above it (England and Wales: ~300 councils, ~3,400 cells, 1.4 MB) the page
+# shows every grouping's gaps in one summary and the matrix of one grouping at a time (``?group=<slug>``).
+WHOLE_MATRIX_COUNCILS = 40
+OTHER_GROUP = "other"  # the ``group`` of the councils in no grouping of the chosen kind
+
+
 @dataclass
 class Group:
     area: Area | None
     rows: list
+
+    @property
+    def slug(self):
+        """What ``?group=`` names it by: the grouping area's slug, or ``other`` for councils in none."""
+        return self.area.slug if self.area else OTHER_GROUP
+
+    def gaps_by_level(self, risk_levels):
+        """``[(risk level, councils with no service, councils with only services not stating it)]``."""
+        return [
+            (
+                level,
+                sum(1 for row in self.rows if row.by_risk[level].is_gap),
+                sum(1 for row in self.rows if row.by_risk[level].only_unstated),
+            )
+            for level in risk_levels
+        ]
 
 
 @dataclass
@@ -247,6 +270,15 @@ class Matrix:
         return [row for group in self.groups for row in group.rows]
 
     @property
+    def one_group_at_a_time(self):
+        """Too many councils for one page (``WHOLE_MATRIX_COUNCILS``): a summary, then one grouping's matrix."""
+        return sum(len(group.rows) for group in self.groups) > WHOLE_MATRIX_COUNCILS
+
+    def group(self, slug):
+        """The group ``?group=`` names, or ``None``."""
+        return next((group for group in self.groups if group.slug == slug), None)
+
+    @property
     def column_count(self):
         """The table's columns: the council, one per risk level and one per kind of service."""
         return 1 + len(self.risk_levels) + len(self.tiers)
@@ -259,7 +291,12 @@ def load_services():
 
 def _cell(items, unstated, lookup, before_evidence=False):
     confirmed = sum(1 for item in items if not item.stale)
-    newest = max((item for item in items if item.evidence), key=lambda item: item.evidence, default=None)
+    # The newest evidence matters only where no counted service is confirmed ("not confirmed since …").
+    newest = (
+        None
+        if confirmed
+        else max((item for item in items if item.evidence), key=lambda item: item.evidence, default=None)
+    )
     return Cell(
         ids=[item.pk for item in items],
         unstated_ids=[item.pk for item in unstated],
@@ -329,10 +366,11 @@ def build_matrix(options, *, services=None, graph=None, timeline=None, only=None
     )
 
 
-def link_cells(matrix, query, url):
+def link_cells(matrix, query, url, rows=None):
     """Give each cell its ``href``: ``url`` (the cell page) with the page's query, this council, this column and
     the matrix's date, and no comparison date. What ``{% querystring area=… column=… as_of=… compare=None %}``
-    gives (the same parameters in the same order, encoded as ``QueryDict.urlencode`` encodes them), built here
+    gives (the same parameters in the same order, encoded as ``QueryDict.urlencode`` encodes them), for ``rows``
+    (the rows a page shows; every row by default), built here
     because the template tag costs more than the whole matrix at national scale: the page's own parameters are
     encoded once, then each cell only joins its council's and its column's."""
 
@@ -350,7 +388,7 @@ def link_cells(matrix, query, url):
         else:
             parts += [encoded(key, value) for value in query.getlist(key)]
     columns = {}
-    for row in matrix.rows:
+    for row in matrix.rows if rows is None else rows:
         area = encoded("area", row.area.slug)
         cells = [(f"risk:{level.slug}", cell) for level, cell in row.by_risk.items()]
         cells += [(f"tier:{tier.value}", cell) for tier, cell in row.by_tier.items()]
@@ -361,10 +399,11 @@ def link_cells(matrix, query, url):
             cell.href = f"{url}?{'&'.join(filled.get(part, part) for part in parts)}"
 
 
-def compare_gaps(first, second):
-    """``[(council, [(risk level, cell on the first date, cell on the second date)])]``."""
+def compare_gaps(first, second, rows=None):
+    """``[(council, [(risk level, cell on the first date, cell on the second date)])]`` for ``rows`` of ``first``
+    (every row by default)."""
     later = {row.area.pk: row for row in second.rows}
     return [
         (row.area, [(level, row.by_risk[level], later[row.area.pk].by_risk[level]) for level in first.risk_levels])
-        for row in first.rows
+        for row in (first.rows if rows is None else rows)
     ]

@@ -17,7 +17,7 @@ councils × services. Model instances are read only for what a page shows (``Ser
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.db import connection
@@ -75,8 +75,18 @@ class Facts:
     levels: tuple  # risk level pks, in the risk levels' order
     stale: bool = False  # its newest evidence is older than the threshold on the date (``Claim.stale``)
     evidence: datetime.date | None = None  # its newest evidence by the date (``None`` where there is none)
-    confirmed_since: str = ""  # that evidence's month (or year) as ``Claim`` words it: "November 2023"
-    confirmed_since_iso: str = ""  # the same for machines (the CSVs): "2023-11", "2018", "after 2019-04"
+    claim: Claim | None = field(default=None, repr=False, compare=False)  # worded only where a cell shows it
+
+    @property
+    def confirmed_since(self):
+        """A stale service's newest evidence, its month (or year) as ``Claim`` words it: "November 2023" ("" if
+        not stale or undated). Worded on first use: only a cell whose every service is stale shows it."""
+        return self.claim.month_or_coarser if self.stale and self.evidence else ""
+
+    @property
+    def confirmed_since_iso(self):
+        """The same for machines (the CSVs): "2023-11", "2018", "after 2019-04"."""
+        return _iso_month_or_coarser(self.claim) if self.stale and self.evidence else ""
 
 
 # What ``Claim.for_service`` reads of a service on the timeline (``with_timeline``'s annotations and two fields).
@@ -96,18 +106,23 @@ class ServiceAreas:
     and which services run on each date asked (one timeline query per date, shared by the matrix and the
     stated gaps of one page)."""
 
-    def __init__(self):
+    def __init__(self, areas=None):
+        """``areas``: only services listing one of these area ids (one council's cell: the areas that cover it,
+        ``AreaGraph.coverage_sets``), so a page about one council reads its services, not the directory's."""
         self._areas = None
         self._levels = None
         self._running = {}
+        self._scope = Service.objects.referable()
+        if areas is not None:
+            listed = Service.areas.through.objects.filter(service_id=OuterRef("pk"), area_id__in=sorted(areas))
+            self._scope = self._scope.filter(Exists(listed))
 
     def running(self, date):
         """``[Facts]`` of every referable service running on ``date`` (pilots and criminal justice included),
         in the directory's order."""
         if date not in self._running:
             rows = (
-                Service.objects.referable()
-                .operating_on(date)
+                self._scope.operating_on(date)
                 .annotate(cj_only=criminal_justice_only())
                 .order_by("name", "slug", "pk")
                 .values("pk", "tier", "area_extent", "cj_only", "scope", *CLAIM_FIELDS)
@@ -131,8 +146,7 @@ class ServiceAreas:
             levels=self.levels(row["pk"]),
             stale=claim.stale,
             evidence=claim.evidence,
-            confirmed_since=claim.month_or_coarser if claim.stale and claim.evidence else "",
-            confirmed_since_iso=_iso_month_or_coarser(claim) if claim.stale and claim.evidence else "",
+            claim=claim,
         )
 
     def has_running(self, date):
@@ -141,7 +155,7 @@ class ServiceAreas:
     def _load(self):
         if self._areas is not None:
             return
-        referable = Service.objects.referable().values("pk")
+        referable = self._scope.values("pk")
         areas, levels = {}, {}
         through = Service.areas.through.objects.filter(service_id__in=referable)
         for service_id, area_id in through.values_list("service_id", "area_id"):

@@ -5,13 +5,32 @@ from directory.models.dates import iso_at_precision
 from directory.models.evidence import date_kind
 
 
+class _Echo:
+    """A file-like object whose ``write`` returns the line: ``csv.writer`` then gives each row as text to stream."""
+
+    def write(self, value):
+        return value
+
+
 def write_matrix_csv(stream, matrix):
+    """Write ``matrix_csv_lines`` to ``stream``."""
+    for line in matrix_csv_lines(matrix):
+        stream.write(line)
+
+
+def write_gaps_csv(stream, matrix, checks):
+    """Write ``gaps_csv_lines`` to ``stream``."""
+    for line in gaps_csv_lines(matrix, checks):
+        stream.write(line)
+
+
+def matrix_csv_lines(matrix):
     """One row per council: its grouping; for each risk level the count, how many of those are open without a
     conviction, how many services here state no risk level, how many are confirmed within the threshold, the
     newest evidence where none is (``not_confirmed_since``), and the cell's state (``Cell.state``: covered /
     conviction_only / stale / unstated / gap / not_known, before the earliest source); then the count for each tier
     and whether only stale evidence supports it."""
-    writer = csv_safe.writer(stream)
+    writer = csv_safe.writer(_Echo())
     risk_columns = []
     for level in matrix.risk_levels:
         risk_columns += [
@@ -22,7 +41,7 @@ def write_matrix_csv(stream, matrix):
             f"risk:{level.slug}:not_confirmed_since",
             f"risk:{level.slug}:state",
         ]
-    writer.writerow(
+    yield writer.writerow(
         ["area", "grouping", "as_of"]
         + risk_columns
         + [f"tier:{tier.value}" for tier in matrix.tiers]
@@ -42,7 +61,7 @@ def write_matrix_csv(stream, matrix):
                     _not_confirmed_since(cell),
                     cell.state,
                 ]
-            writer.writerow(
+            yield writer.writerow(
                 [row.area.slug, group.area.slug if group.area else "", matrix.options.as_of.isoformat()]
                 + cells
                 + [row.by_tier[tier].count for tier in matrix.tiers]
@@ -69,28 +88,28 @@ WEAK_STATES = {
 }
 
 
-def write_gaps_csv(stream, matrix, checks):
+def gaps_csv_lines(matrix, checks):
     """Computed gaps (council × risk level with no service; on a date before the earliest source none, and one
     ``not_known`` row saying why), risk levels with only services whose risk level is not
     stated, with only services not confirmed within the threshold (the newest evidence in ``statement``), and with
     only services that need a conviction, caution or court order; then the gaps documents state."""
-    writer = csv_safe.writer(stream)
-    writer.writerow(["kind", "area", "risk_level", "tier", "as_of", "statement", "data_agrees", "source"])
+    writer = csv_safe.writer(_Echo())
+    yield writer.writerow(["kind", "area", "risk_level", "tier", "as_of", "statement", "data_agrees", "source"])
     as_of = matrix.options.as_of.isoformat()
     if matrix.before_evidence:
         # As precisely as the source is dated (1 January stands for its year): "2013", not "2013-01-01".
         earliest = iso_at_precision(matrix.earliest_evidence, date_kind(matrix.earliest_evidence, None))
         statement = f"before the earliest source ({earliest}): no source describes services then, so no gaps are listed"
-        writer.writerow(["not_known", "", "", "", as_of, statement, "", ""])
+        yield writer.writerow(["not_known", "", "", "", as_of, statement, "", ""])
     for row in matrix.rows:
         for state, kind in WEAK_STATES.items():
             for level, cell in row.by_risk.items():
                 if cell.state == state:
                     statement = _not_confirmed_since(cell) if state == "stale" else ""
-                    writer.writerow([kind, row.area.slug, level.slug, "", as_of, statement, "", ""])
+                    yield writer.writerow([kind, row.area.slug, level.slug, "", as_of, statement, "", ""])
     for check in checks:
         gap = check.gap
-        writer.writerow(
+        yield writer.writerow(
             [
                 "stated",
                 ";".join(area.slug for area in gap.areas.all()),

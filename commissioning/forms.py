@@ -8,12 +8,20 @@ from django.utils.translation import gettext_lazy as _
 from directory.layout import get_form_helper, small_select
 from regions.models import Area
 
-from .coverage import Options
+from .coverage import GROUPINGS, OTHER_GROUP, Options
 
 
 def _columns(*fields):
     """A row of GOV.UK grid columns, a quarter each, one field in each."""
     return Div(*(Div(field, css_class="govuk-grid-column-one-quarter") for field in fields), css_class="govuk-grid-row")
+
+
+# Each grouping's name within a sentence ("Gaps by police force area").
+GROUPING_NOUNS = {
+    "police_force_area": _("police force area"),
+    "health_board": _("health board"),
+    "vawdasv_region": _("VAWDASV region"),
+}
 
 
 class CoverageForm(forms.Form):
@@ -62,6 +70,15 @@ class CoverageForm(forms.Form):
         error_messages={"invalid_choice": _("Choose to include or leave out pilots")},
     )
 
+    # Where there are too many councils for one page (``coverage.WHOLE_MATRIX_COUNCILS``), the grouping whose
+    # matrix to show (its slug, from the summary's links or the chooser). Not one of the switches above: changing
+    # them shows the summary again, since a grouping of one kind is not one of another.
+    group = forms.SlugField(
+        required=False,
+        max_length=100,
+        error_messages={"invalid": _("Choose a grouping from the list")},
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = get_form_helper(
@@ -76,6 +93,17 @@ class CoverageForm(forms.Form):
             ),
             Button("submit", _("Show coverage")),
         )
+
+    def clean(self):
+        """A ``group`` must be a grouping of the chosen kind (one query, and only when a group is chosen): checked
+        before the matrix is computed, so a wrong one costs no more than any other bad switch."""
+        data = super().clean()
+        group = data.get("group")
+        if group and group != OTHER_GROUP:
+            kind = GROUPINGS.get(data.get("group_by") or "police_force_area")
+            if kind is not None and not Area.objects.filter(slug=group, kind=kind).exists():
+                self.add_error("group", _("Choose a grouping from the list"))
+        return data
 
     def clean_as_of(self):
         return self._in_range(self.cleaned_data["as_of"])

@@ -14,6 +14,10 @@ from regions.models import AreaGraph
 from . import coverage_index
 from .coverage import load_services
 
+# A stated gap's lists on the page name this many services each, then say how many more (the real directory's
+# lists have at most two; a national one's over a hundred: 7,000 links on one page).
+LISTED = 5
+
 
 @dataclass
 class GapCheck:
@@ -21,6 +25,23 @@ class GapCheck:
     checkable: bool
     then: list  # services the data counts on the date the document speaks for
     now: list  # services the data counts on the chosen date
+
+    @property
+    def then_shown(self):
+        """The first ``LISTED`` of ``then``: at national scale a gap's footprint has a hundred services or more."""
+        return self.then[:LISTED]
+
+    @property
+    def then_more(self):
+        return max(0, len(self.then) - LISTED)
+
+    @property
+    def now_shown(self):
+        return self.now[:LISTED]
+
+    @property
+    def now_more(self):
+        return max(0, len(self.now) - LISTED)
 
     @property
     def dated(self):

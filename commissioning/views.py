@@ -1,6 +1,6 @@
 """Commissioning pages: the coverage matrix and hex map, one cell's services, stated gaps, funding, standards."""
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +18,8 @@ from directory.models import (
 from directory.pagecache import shared_page
 from regions.models import AreaGraph
 
-from . import coverage, exports, gaps, hexmap
-from .forms import CoverageCellForm, CoverageForm
+from . import coverage, coverage_index, exports, gaps, hexmap
+from .forms import GROUPING_NOUNS, CoverageCellForm, CoverageForm
 from .funding import FundingForm, funding_list, funding_overview
 
 
@@ -57,15 +57,33 @@ def coverage_page(request):
     form, matrix, compared, checks, span = _coverage(request)
     if matrix is None:
         return render(request, "commissioning/coverage.html", {"form": form}, status=400)
-    coverage.link_cells(matrix, request.GET, reverse("commissioning:coverage-cell"))
+    # A small directory's matrix whole; a national one as a summary of every grouping and one grouping's matrix.
+    chosen = form.cleaned_data["group"]
+    if not matrix.one_group_at_a_time:
+        shown = matrix.groups
+    elif chosen:
+        shown = [group for group in [matrix.group(chosen)] if group]
+        if not shown:
+            form.add_error("group", _("Choose a grouping from the list"))
+            return render(request, "commissioning/coverage.html", {"form": form}, status=400)
+    else:
+        shown = []
+    rows = [row for group in shown for row in group.rows]
+    coverage.link_cells(matrix, request.GET, reverse("commissioning:coverage-cell"), rows)
     return render(
         request,
         "commissioning/coverage.html",
         {
             "form": form,
             "matrix": matrix,
+            "shown_groups": shown,
+            "grouping_label": GROUPING_NOUNS[matrix.options.group_by],
+            "chosen_group": shown[0] if matrix.one_group_at_a_time and shown else None,
+            "summary": [(group, group.gaps_by_level(matrix.risk_levels)) for group in matrix.groups]
+            if matrix.one_group_at_a_time
+            else None,
             "compared": compared,
-            "comparison": coverage.compare_gaps(matrix, compared) if compared else None,
+            "comparison": coverage.compare_gaps(matrix, compared, rows) if compared and rows else None,
             "maps": [(m, hexmap.hex_tiles(m)) for m in (matrix, compared) if m],
             "checks": checks,
             "viewbox": hexmap.MAP_VIEWBOX,
@@ -78,6 +96,7 @@ def coverage_page(request):
     )
 
 
+@shared_page
 def coverage_cell(request):
     """The services one coverage cell counts, then those listed apart: risk level not stated, or listed only
     "somewhere in" a larger area."""
@@ -87,7 +106,12 @@ def coverage_cell(request):
     council = form.cleaned_data["area"]
     span = evidence_span()
     options = form.options(span.newest or timezone.localdate())
-    matrix = coverage.build_matrix(options, only=council, earliest_evidence=span.earliest)
+    # Only the services listing an area that covers this council are read (not the whole directory's timeline).
+    graph = AreaGraph.load()
+    services = coverage_index.ServiceAreas(areas=set().union(*graph.coverage_sets(council.pk)))
+    matrix = coverage.build_matrix(
+        options, services=services, graph=graph, only=council, earliest_evidence=span.earliest
+    )
     cell = matrix.rows[0].cell(form.cleaned_data["column"])
     if cell is None:
         form.add_error("column", _("Choose a risk level or kind of service from the matrix"))
@@ -120,12 +144,10 @@ def coverage_csv(request, kind):
     form, matrix, _compared, checks, _span = _coverage(request, checks=kind == "gaps", lists=False)
     if matrix is None:
         return render(request, "commissioning/coverage.html", {"form": form}, status=400)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # Streamed, row by row from the computed cells (no template): the page cache keeps the whole as it streams.
+    lines = exports.matrix_csv_lines(matrix) if kind == "matrix" else exports.gaps_csv_lines(matrix, checks)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="coverage-{kind}-{matrix.options.as_of}.csv"'
-    if kind == "matrix":
-        exports.write_matrix_csv(response, matrix)
-    else:
-        exports.write_gaps_csv(response, matrix, checks)
     return response
 
 

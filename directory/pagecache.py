@@ -130,6 +130,36 @@ def _from_cache(entry):
     return response
 
 
+STREAM_KEPT_BYTES = 8 * 1024 * 1024  # a streamed page larger than this is served but not kept
+
+
+class _Kept:
+    """A streamed page's chunks, passed on as they come and stored whole at the end (if small enough). The lock is
+    released when the response is closed (the server closes it however the stream ended, even unread)."""
+
+    def __init__(self, chunks, key, latest, headers, lock):
+        self.chunks, self.key, self.latest, self.headers, self.lock = chunks, key, latest, headers, lock
+
+    def __iter__(self):
+        kept, size = [], 0
+        for chunk in self.chunks:
+            if kept is not None:
+                size += len(chunk)
+                if size <= STREAM_KEPT_BYTES:
+                    kept.append(chunk)
+                else:
+                    kept = None
+            yield chunk
+        if kept is not None:
+            entry = (200, self.headers, b"".join(kept))
+            cache.set_many({self.key: entry, self.latest: entry}, TIMEOUT)
+
+    def close(self):
+        if self.lock is not None:
+            cache.delete(self.lock)
+            self.lock = None
+
+
 def shared_page(view):
     """Serve ``view``'s successful GET responses from the cache until the data version changes.
 
@@ -164,13 +194,19 @@ def shared_page(view):
             response = view(request, *args, **kwargs)
             if (
                 response.status_code == 200
-                and not response.streaming
                 and not response.cookies
                 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             ):
                 headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
-                entry = (response.status_code, headers, response.content)
-                cache.set_many({key: entry, latest: entry}, TIMEOUT)
+                if response.streaming:
+                    # Kept as it streams (stored once the last chunk is sent); the lock is held until then.
+                    response.streaming_content = _Kept(
+                        response.streaming_content, key, latest, headers, lock if computing else None
+                    )
+                    computing = False
+                else:
+                    entry = (response.status_code, headers, response.content)
+                    cache.set_many({key: entry, latest: entry}, TIMEOUT)
         finally:
             if computing:
                 cache.delete(lock)

@@ -1,6 +1,7 @@
 """Dated claims: what a source says, from when, and how old the evidence is."""
 
 import datetime
+import functools
 from typing import NamedTuple
 
 from django.conf import settings
@@ -148,9 +149,6 @@ class Claim:
         self.start_date = start_date
         # The start as precisely as the service's start date is known ("January 2024", not "2024").
         self.start_precision = start_precision
-        self.start_shown = (
-            shown_with_precision(start_date, start_precision) if start_precision else shown_to_its_precision(start_date)
-        )
         self.verified = bool(verified and self.evidence and verified == self.evidence)
         # The event's precision applies where the newest evidence is that event (not an end date or a
         # verification that came later). An end is told by the event that ended it, whatever came later.
@@ -169,7 +167,27 @@ class Claim:
         self.stale = bool(
             self.date and (self.evidence is None or months_between(self.evidence, self.date) >= stale_months())
         )
-        self.text, self.warning = self._words()
+
+    # The words are built on first use: the coverage matrix reads thousands of claims for ``stale`` and ``evidence``
+    # alone, and wording each (dates formatted in the page's language) cost more than the rest of the matrix.
+    @functools.cached_property
+    def start_shown(self):
+        """The start as precisely as the service's start date is known ("January 2024", not "2024")."""
+        if self.start_precision:
+            return shown_with_precision(self.start_date, self.start_precision)
+        return shown_to_its_precision(self.start_date)
+
+    @functools.cached_property
+    def _worded(self):
+        return self._words()
+
+    @property
+    def text(self):
+        return self._worded[0]
+
+    @property
+    def warning(self):
+        return self._worded[1]
 
     @classmethod
     def for_service(cls, service):

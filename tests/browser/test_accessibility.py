@@ -104,3 +104,27 @@ def test_the_axe_check_does_find_problems(page):
     )
     ids = {problem[0] for problem in violations(page)}
     assert {"image-alt", "label"} <= ids
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_national_coverage_summary_and_one_grouping_pass_axe(page, live_server, language):
+    """With more councils than one page shows (coverage.WHOLE_MATRIX_COUNCILS): the summary of every grouping with
+    its chooser, then one grouping's matrix chosen from it with the keyboard."""
+    from tests import factories
+
+    for force in range(2):
+        police = factories.area(f"test-police-{force}", kind="police_force_area", name_en=f"Test Police {force}")
+        for council in range(12):
+            factories.area(
+                f"test-council-{force}-{council}", within=[police], name_en=f"Test Council {force} {council}"
+            )
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto("/coverage/?criminal_justice=exclude")
+    expect(page.locator("#groups-caption")).to_be_visible()
+    assert violations(page) == []
+    page.locator("#id_group").select_option("test-police-1")
+    page.locator("#id_group").press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#matrix-caption")).to_contain_text("Test Police 1")
+    assert "criminal_justice=exclude" in page.url and "group=test-police-1" in page.url
+    assert violations(page) == []

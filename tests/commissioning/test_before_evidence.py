@@ -59,14 +59,16 @@ def test_the_cell_page_before_the_earliest_source_says_not_known(client):
 
 def test_the_gaps_csv_before_the_earliest_source_lists_no_gaps_and_says_why(client):
     rows = list(
-        csv.DictReader(io.StringIO(client.get(reverse("commissioning:coverage-gaps-csv"), BEFORE).content.decode()))
+        csv.DictReader(io.StringIO(client.get(reverse("commissioning:coverage-gaps-csv"), BEFORE).getvalue().decode()))
     )
     assert not [row for row in rows if row["kind"] == "computed"]
     (why,) = [row for row in rows if row["kind"] == "not_known"]
     # The source is dated to its year: the CSV says "2013", not a made-up "2013-01-01".
     assert why["statement"].startswith("before the earliest source (2013)")
     matrix = list(
-        csv.DictReader(io.StringIO(client.get(reverse("commissioning:coverage-matrix-csv"), BEFORE).content.decode()))
+        csv.DictReader(
+            io.StringIO(client.get(reverse("commissioning:coverage-matrix-csv"), BEFORE).getvalue().decode())
+        )
     )
     states = {value for row in matrix for key, value in row.items() if key.endswith(":state")}
     assert "gap" not in states

@@ -81,12 +81,12 @@ def test_a_cell_covered_only_by_stale_evidence_says_so_in_the_page_the_map_and_t
     # The CSVs give the month in ISO 8601, the same in every language.
     for language in ("en", "cy"):
         client.cookies["django_language"] = language
-        csv_body = client.get(reverse("commissioning:coverage-matrix-csv")).content.decode()
+        csv_body = client.get(reverse("commissioning:coverage-matrix-csv")).getvalue().decode()
         cardiff = next(row for row in csv.DictReader(io.StringIO(csv_body)) if row["area"] == "cardiff")
         assert (cardiff["risk:standard:state"], cardiff["risk:standard:not_confirmed_since"]) == ("stale", "2020-11")
     del client.cookies["django_language"]
     assert cardiff["risk:standard:confirmed"] == "0"
-    gaps = list(csv.DictReader(io.StringIO(client.get(reverse("commissioning:coverage-gaps-csv")).content.decode())))
+    gaps = list(csv.DictReader(io.StringIO(client.get(reverse("commissioning:coverage-gaps-csv")).getvalue().decode())))
     assert {
         "kind": "not_confirmed_since",
         "area": "cardiff",

@@ -70,7 +70,7 @@ def test_admin_tsv_export_neutralises_too(director_client, own_service):
     set_in_admin(director_client, own_service, exclusions=HOSTILE)
     response = director_client.post(reverse("admin:directory_service_export"), {"format": TSV_FORMAT, "resource": "0"})
     assert response.status_code == 200
-    text = response.content.decode()
+    text = response.getvalue().decode()
     exported = next(r for r in csv.DictReader(io.StringIO(text), delimiter="\t") if r["slug"] == own_service.slug)
     assert exported["exclusions"] == "'" + HOSTILE
 
@@ -117,7 +117,7 @@ def test_gaps_csv_neutralises_a_statement_entered_in_admin(director_client, clie
 
     response = client.get(reverse("commissioning:coverage-gaps-csv"))
     assert response.status_code == 200
-    stated = [r for r in csv.DictReader(io.StringIO(response.content.decode())) if r["kind"] == "stated"]
+    stated = [r for r in csv.DictReader(io.StringIO(response.getvalue().decode())) if r["kind"] == "stated"]
     assert "'" + HOSTILE in [r["statement"] for r in stated]
     assert HOSTILE not in [r["statement"] for r in stated]
 
@@ -128,7 +128,7 @@ def test_gaps_csv_neutralises_a_source_that_starts_like_a_formula(client):
     document.title = "=cmd|' /C calc'!A0"
     document.save()
     response = client.get(reverse("commissioning:coverage-gaps-csv"))
-    sources = [r["source"] for r in csv.DictReader(io.StringIO(response.content.decode())) if r["kind"] == "stated"]
+    sources = [r["source"] for r in csv.DictReader(io.StringIO(response.getvalue().decode())) if r["kind"] == "stated"]
     assert any(source.startswith("'=cmd|") for source in sources)
     assert not any(source.startswith("=") for source in sources)
 
@@ -137,6 +137,6 @@ def test_matrix_csv_goes_through_the_same_writer(client):
     factories.area("-1-plus-1")  # a slug may begin with a hyphen; it is quoted like any such cell
     response = client.get(reverse("commissioning:coverage-matrix-csv"))
     assert response.status_code == 200
-    areas = [r["area"] for r in csv.DictReader(io.StringIO(response.content.decode()))]
+    areas = [r["area"] for r in csv.DictReader(io.StringIO(response.getvalue().decode()))]
     assert "'-1-plus-1" in areas
     assert "cardiff" in areas
