@@ -333,6 +333,15 @@ class ServiceQuerySet(models.QuerySet):
             "assessments__items",
         )
 
+    def for_area_page(self):
+        """What an area page's cards show: the home page's data, the areas (for "somewhere in …"), each route's
+        pathway joined in."""
+        return self.select_related("organisation").prefetch_related(
+            "risk_levels",
+            "areas",
+            models.Prefetch("pathways", queryset=ServicePathway.objects.select_related("pathway")),
+        )
+
     def for_export(self):
         return self.select_related("organisation").prefetch_related(
             "risk_levels", "areas", "pathways__pathway", "contacts", "citations__document"
