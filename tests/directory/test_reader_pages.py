@@ -115,3 +115,21 @@ def test_an_area_page_read_by_ids_is_the_page_read_in_one_query(slug):
     assert paginator.count == services.count() > 7
     for number in (1, 2, 3):
         assert shown(paginator.get_page(number)) == shown(Paginator(services.for_home_page(), 7).get_page(number))
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_a_choice_label_is_what_the_models_display_says(language):
+    from django.utils import translation
+
+    from directory.models import AssessmentItem, StatusEvent
+    from directory.templatetags.choices import choice_label
+
+    rows = [(row, "rating") for row in AssessmentItem.objects.all()] + [
+        (row, "status") for row in StatusEvent.objects.all()
+    ]
+    assert {getattr(row, name) for row, name in rows} >= {"green", "active", "decommissioned"}
+    with translation.override(language):
+        for row, name in rows:
+            assert str(choice_label(row, name)) == getattr(row, f"get_{name}_display")()
+        row = StatusEvent(status="not-a-status")
+        assert choice_label(row, "status") == row.get_status_display() == "not-a-status"
