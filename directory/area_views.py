@@ -1,5 +1,7 @@
 from django.core.cache import cache
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
+from django.db.models import Count, Window
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +29,8 @@ class AreaServices(CachedCountPaginator):
     the area, what its evidence says today), then its rows by id with only what the cards show (``rows``): the
     timeline is compiled and evaluated once for the page, not again for its rows. The total is kept in the shared
     cache under ``key`` (the area and the date) and the data version, like ``counts.cached`` but without compiling
-    the query to name it.
+    the query to name it; where it is not there yet, the page's ids are read with it (a window count), so the
+    filters are evaluated once, not once for the total and again for the page.
     """
 
     def __init__(self, services, per_page, *, rows, key):
@@ -36,22 +39,69 @@ class AreaServices(CachedCountPaginator):
         self.key = key
 
     @cached_property
+    def _count_key(self):
+        return f"area-count:{connection.alias}:{self.key}:{current_version()}"
+
+    @cached_property
     def count(self):
-        key = f"area-count:{connection.alias}:{self.key}:{current_version()}"
-        value = cache.get(key)
+        value = cache.get(self._count_key)
         if value is None:
             value = self.object_list.count()
-            cache.set(key, value, TIMEOUT)
+            cache.set(self._count_key, value, TIMEOUT)
         return value
 
+    def get_page(self, number):
+        """``Paginator.get_page``, checking the number as the page is read (not by counting first)."""
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(self.num_pages)
+
+    def page(self, number):
+        if "count" in self.__dict__ or cache.get(self._count_key) is not None:
+            return super().page(number)
+        number = self._page_number(number)
+        bottom = (number - 1) * self.per_page
+        found, total = self._read(bottom, bottom + self.per_page, with_total=True)
+        if not found:  # past the end (or nothing at all): counted the usual way
+            return super().page(number)
+        self.__dict__["count"] = total
+        cache.set(self._count_key, total, TIMEOUT)
+        return self._get_page(self._shown(found), number, self)
+
+    def _page_number(self, number):
+        """``validate_number`` without the total: an integer from 1."""
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
     def _rows(self, bottom, top):
+        return self._shown(self._read(bottom, top)[0])
+
+    def _read(self, bottom, top, with_total=False):
+        """``([(pk, {annotation: value})], total or None)`` for the rows from ``bottom`` to ``top``."""
         names = list(self.object_list.query.annotations)
-        found = list(self.object_list.values_list("pk", *names)[bottom:top])
-        rows = self.rows.in_bulk([pk for pk, *_values in found])
+        queryset, first = self.object_list, ["pk"]
+        if with_total:
+            queryset, first = queryset.annotate(area_page_total=Window(Count("pk"))), ["pk", "area_page_total"]
+        rows = list(queryset.values_list(*first, *names)[bottom:top])
+        found = [(row[0], dict(zip(names, row[len(first) :], strict=True))) for row in rows]
+        return found, (rows[0][1] if with_total and rows else None)
+
+    def _shown(self, found):
+        rows = self.rows.in_bulk([pk for pk, _values in found])
         page = []
-        for pk, *values in found:
+        for pk, values in found:
             service = rows[pk]
-            for name, value in zip(names, values, strict=True):
+            for name, value in values.items():
                 setattr(service, name, value)
             page.append(service)
         return page

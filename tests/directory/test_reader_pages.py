@@ -107,14 +107,32 @@ def test_an_area_page_read_by_ids_is_the_page_read_in_one_query(slug):
         .covering(area, graph=AreaGraph.load())
         .order_by("-covers_whole", "name", "slug")
     )
+    total = services.count()
+    assert total > 7
 
     def shown(page):
         return [(s.slug, s.covers_whole, s.extent_unstated, s.claim.text, s.organisation.name) for s in page]
 
-    paginator = AreaServices(services, 7, rows=Service.objects.for_area_page(), key=f"test:{slug}")
-    assert paginator.count == services.count() > 7
-    for number in (1, 2, 3):
-        assert shown(paginator.get_page(number)) == shown(Paginator(services.for_home_page(), 7).get_page(number))
+    def paginator():
+        return AreaServices(services, 7, rows=Service.objects.for_area_page(), key=f"test:{slug}")
+
+    one_query = Paginator(services.for_home_page(), 7)
+    last = one_query.num_pages
+    for number, expected in ((1, 1), (2, 2), (last, last), ("x", 1), (0, last), (last + 5, last)):
+        cache.clear()  # the total read with the page's ids
+        cold = paginator().get_page(number)
+        assert cold.number == expected and cold.paginator.count == total
+        assert shown(cold) == shown(one_query.get_page(expected)), number
+        counted = paginator().get_page(number)  # the total from the cache, then the page
+        assert counted.number == expected and shown(counted) == shown(cold)
+
+
+def test_a_cold_area_page_evaluates_its_filters_once_for_the_page_and_its_total(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/areas/wales/")
+    assert response.context["page"].paginator.count > 40
+    timeline_reads = [q["sql"] for q in queries if "directory_statusevent" in q["sql"]]
+    assert len(timeline_reads) == 1 and "COUNT(" in timeline_reads[0].upper()
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
