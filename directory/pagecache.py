@@ -8,6 +8,10 @@ delete and many-to-many change to the directory's models bumps in the same trans
 once per request, and never outlives the data it shows. Staff (editors) always get a fresh
 page. Bulk writes that send no signals (``QuerySet.update``, ``bulk_create``) must call
 :func:`bump` themselves (the synthetic generator does).
+
+Service and area pages (one per service, one per area's page of services) are kept the same way
+for anonymous readers by :func:`reader_page`, at their own addresses only; anyone signed in gets
+them computed.
 """
 
 import contextvars
