@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import csv_safe
 from .counts import cached
-from .models import Claim, Harm, RiskLevel, Status, Tier, stale_months
+from .models import Claim, GlossaryTerm, Harm, RiskLevel, Status, Tier, stale_months
 from .models.dates import iso_at_precision
 
 EXPORT_COLUMNS = [
@@ -271,6 +271,13 @@ def glossary_index(terms):
         for term in terms
         for abbreviation in term.abbreviations
     }
+
+
+def current_glossary_index():
+    """``glossary_index`` of every term, from the shared cache at this data version (``counts.cached``): every
+    service page links the glossary, and it changes only with the data."""
+    terms = GlossaryTerm.objects.all()
+    return cached(terms, "glossary index", lambda: glossary_index(terms))
 
 
 def link_glossary_terms(text, index):

@@ -15,7 +15,8 @@ from .models import (
     evidence_horizon,
     stale_months,
 )
-from .services import csv_lines, explain_results, glossary_index, kind_counts, nearest_services
+from .pagecache import reader_page
+from .services import csv_lines, current_glossary_index, explain_results, kind_counts, nearest_services
 
 
 def service_list(request):
@@ -34,9 +35,11 @@ def service_list(request):
     )
 
 
+@reader_page
 def service_detail(request, slug):
+    """A service's page: the same for every reader, so kept in the shared cache until the data changes."""
     service = get_object_or_404(Service.objects.for_detail_page().with_timeline(timezone.localdate()), slug=slug)
-    glossary = glossary_index(GlossaryTerm.objects.all())
+    glossary = current_glossary_index()
     return render(request, "directory/service_detail.html", {"service": service, "glossary": glossary})
 
 

@@ -351,23 +351,42 @@ class ServiceQuerySet(models.QuerySet):
         )
 
     def for_detail_page(self):
+        """The service page's data: each kind of evidence in one query, its document or target joined in.
+
+        A fixed number of queries whatever the service holds (one more with standards assessments, for their items).
+        """
+        documented = ("citations", Citation), ("status_events", StatusEvent), ("focus", ServiceFocus)
         return self.select_related("organisation", "programme").prefetch_related(
             "risk_levels",
             "areas",
             "contacts",
-            "pathways__pathway",
-            "citations__document",
-            "status_events__document",
-            "availability_notes__document",
+            models.Prefetch("pathways", queryset=ServicePathway.objects.select_related("pathway")),
+            *(models.Prefetch(name, queryset=model.objects.select_related("document")) for name, model in documented),
+            "availability_notes",
             models.Prefetch(
                 "disagreements",
                 queryset=Disagreement.objects.select_related("earlier__document", "later__document"),
             ),
-            "links_out__to_service",
-            "links_in__from_service",
+            # By kind, then the linked service's name (the model's order leaves ties to the database).
+            models.Prefetch(
+                "links_out",
+                queryset=ServiceLink.objects.select_related("to_service").order_by("kind", "to_service__name"),
+            ),
+            models.Prefetch(
+                "links_in",
+                queryset=ServiceLink.objects.select_related("from_service").order_by("kind", "from_service__name"),
+            ),
             "requirements",
             "assessments__items",
-            "focus__document",
+        )
+
+    def for_area_page(self):
+        """What an area page's cards show: the home page's data, the areas (for "somewhere in …"), each route's
+        pathway joined in."""
+        return self.select_related("organisation").prefetch_related(
+            "risk_levels",
+            "areas",
+            models.Prefetch("pathways", queryset=ServicePathway.objects.select_related("pathway")),
         )
 
     def for_export(self):
@@ -377,8 +396,9 @@ class ServiceQuerySet(models.QuerySet):
 
 
 # Used only inside methods, imported last: these modules import this one.
-from .citations import ServiceFocus  # noqa: E402
-from .links import Disagreement  # noqa: E402
+from .citations import Citation, ServiceFocus  # noqa: E402
+from .links import Disagreement, ServiceLink  # noqa: E402
+from .routes import ServicePathway  # noqa: E402
 from .service import Service  # noqa: E402
 from .status import StatusEvent  # noqa: E402
 from .timeline import TimelineDay, timeline_version  # noqa: E402
