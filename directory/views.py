@@ -61,7 +61,9 @@ def service_search(request):
         return render(request, "directory/service_search.html", {"filter": filterset}, status=400)
     chosen = filterset.chosen
     # No DISTINCT: area, audience and harm filter with EXISTS, and a risk level or a route joins at most one row.
-    page = CachedCountPaginator(filterset.qs, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(filterset.qs, SEARCH_PAGE_SIZE, count_key=filterset.cache_key).get_page(
+        request.GET.get("page")
+    )
     results = explain_results(page, graph=graph, chosen=chosen)
     nearest = ([], [])
     if not results and "area" in chosen:
