@@ -6,9 +6,11 @@ import django_filters
 from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -17,7 +19,7 @@ from django_filters import fields as filter_fields
 
 from regions.models import Area, AreaGraph, AreaKind
 
-from .layout import get_form_helper, small_select
+from .layout import CachedLayout, get_form_helper, small_select
 from .models import Attendance, Audience, Format, Harm, ReferralPathway, RiskLevel, Service, Tier
 
 MAX_QUERY_LENGTH = 200
@@ -101,10 +103,14 @@ class AreaFilter(django_filters.ModelChoiceFilter):
     field_class = AreaChoiceField
 
 
-class ServiceFilterForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = get_form_helper(
+class ServiceFilterForm(CachedLayout, forms.Form):
+    """The search page's filters, laid out by crispy; the layout's HTML cached (``CachedLayout``), the words not."""
+
+    free_text = ("q",)
+
+    @cached_property
+    def helper(self):
+        return get_form_helper(
             Field.text("q", label_size=Size.SMALL),
             small_select("area"),
             small_select("risk"),
@@ -254,6 +260,35 @@ class ServiceFilter(django_filters.FilterSet):
     def filter_status(self, queryset, name, value):
         return queryset
 
+    @cached_property
+    def cache_key(self):
+        """What decides this search's query, for keying its counts without compiling it (``counts.cached``).
+
+        The filters' validated values (a model by its primary key), the date the timeline is read on, this
+        class's defaults, and the base queryset's own conditions (its SQL, cheap: no timeline). The areas'
+        graph and every row come from the data, which the cache key's data version stands for.
+        ``None`` for an invalid search.
+        """
+        if not self.is_valid():
+            return None
+        try:
+            base = self.queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            return None
+        values = [
+            (name, (value._meta.label, value.pk) if hasattr(value, "_meta") else value)
+            for name, value in sorted(self.form.cleaned_data.items())
+        ]
+        parts = [
+            type(self).__module__,
+            type(self).__qualname__,
+            repr((self.running_now_by_default, self.person_by_default)),
+            self.today.isoformat(),
+            repr(base),
+            repr(values),
+        ]
+        return "\x1f".join(parts)
+
     def risk_counts(self):
         """``(taking it, not stated)`` for a search with a risk level, else ``None`` (one query)."""
         if "risk" not in self.chosen:
@@ -270,6 +305,7 @@ class ServiceFilter(django_filters.FilterSet):
                 stated=Count("pk", filter=Q(risk_stated=True), distinct=True),
                 unstated=Count("pk", filter=Q(risk_stated=False), distinct=True),
             ),
+            key=self.cache_key,
         )
         return counts["stated"], counts["unstated"]
 

@@ -2,6 +2,7 @@
 
 import re
 
+from django.db.models import prefetch_related_objects
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -209,7 +210,16 @@ def match_reasons(service, *, graph, area=None, risk=None, route=None, query="",
 
 
 def explain_results(services, *, graph, chosen):
-    """``[(service, reasons)]`` for a page of search results and the filters that were chosen."""
+    """``[(service, reasons)]`` for a page of search results and the filters that were chosen.
+
+    Reads what the reasons need for these rows (one query each, only where the filters ask for it): the
+    documents' focus rows (who it is for; with their documents for a kind of harm) and the areas.
+    """
+    services = list(services)
+    needed = ["focus__document" if chosen.get("harm") else "focus"]
+    if chosen.get("area") is not None:
+        needed.append("areas")
+    prefetch_related_objects(services, *needed)
     return [
         (
             service,

@@ -2,9 +2,11 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from regions.models import AreaGraph
 
+from .cards import service_cards
 from .counts import CachedCountPaginator
 from .filters import ServiceFilter
 from .forms import AreaSearchForm
@@ -58,13 +60,16 @@ SEARCH_PAGE_SIZE = 20
 
 def service_search(request):
     """Search with filters; results say why they matched, and an empty result says what is nearest."""
-    graph = AreaGraph.load()
-    filterset = ServiceFilter(request.GET, queryset=Service.objects.referable().for_list_page(), graph=graph)
+    graph = SimpleLazyObject(AreaGraph.load)  # read only where an area is chosen
+    filterset = ServiceFilter(request.GET, queryset=Service.objects.referable().for_search_page(), graph=graph)
     if not filterset.is_valid():
         return render(request, "directory/service_search.html", {"filter": filterset}, status=400)
     chosen = filterset.chosen
     # No DISTINCT: area, audience and harm filter with EXISTS, and a risk level or a route joins at most one row.
-    page = CachedCountPaginator(filterset.qs, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(filterset.qs, SEARCH_PAGE_SIZE, count_key=filterset.cache_key).get_page(
+        request.GET.get("page")
+    )
+    risk_counts = filterset.risk_counts()
     results = explain_results(page, graph=graph, chosen=chosen)
     nearest = ([], [])
     if not results and "area" in chosen:
@@ -84,7 +89,9 @@ def service_search(request):
             "page": page,
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "results": results,
-            "risk_counts": filterset.risk_counts(),
+            # Each result's card from the cache (one read for the page), with the reasons it matched this search.
+            "cards": service_cards(results, heading="4" if risk_counts else "3"),
+            "risk_counts": risk_counts,
             "neighbouring": nearest[0],
             "adjacent": nearest[1],
         },

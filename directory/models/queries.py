@@ -344,6 +344,12 @@ class ServiceQuerySet(models.QuerySet):
             "risk_levels", "areas", "pathways__pathway", "focus__document"
         )
 
+    def for_search_page(self):
+        """The search page's rows. What a page of them shows is read for those rows only: the reasons' focus rows
+        and areas (``services.explain_results``), and a card's risk levels and routes where its HTML is not in
+        the cache (``cards.service_cards``)."""
+        return self.select_related("organisation")
+
     def for_matcher(self):
         """The list page's data plus contacts and each row's document, for the matcher's reasons."""
         return self.select_related("organisation", "programme").prefetch_related(
