@@ -4,15 +4,21 @@ Each service is judged by its ``Eligibility`` (``directory/eligibility.py``), th
 same description its page's words come from; no rule names a service. Nothing
 about the case is stored: the facts arrive as a plain dict and leave as the
 returned value.
+
+Every service covering the area is judged, so every count is exact, but a page
+shows only the first few of each section in full (:func:`shown`): at national
+scale an area has hundreds of services, and a practitioner wants the ones that
+fit first, then those to check. "Does not fit" is there to say why a service is
+left out: counts by reason and a short list of names with their reasons.
 """
 
 from dataclasses import dataclass, field
 
-from directory.eligibility import CHECK, FITS, NO, Eligibility
+from directory.eligibility import CHECK, CRITERIA, FITS, NO, Eligibility
 from directory.models import Audience, FocusKind, Scope, Service
 from regions.models import AreaGraph
 
-__all__ = ["CHECK", "FITS", "NO", "judge", "match_case"]
+__all__ = ["CHECK", "FITS", "NO", "judge", "match_case", "shown"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,7 @@ class Verdict:
     reasons: tuple = field(default_factory=tuple)
     strength: int = 0  # how many things positively fit; orders "might fit" best first
     harm_stated: bool = False  # a document says it works with the case's kind of harm
+    ruled_out: tuple = field(default_factory=tuple)  # the criteria that rule it out (``Criterion``), in their order
 
 
 @dataclass(frozen=True)
@@ -56,10 +63,16 @@ SECTION_OF = {
 def judge(service, case, *, area_ids):
     """One service against one case: a :class:`Verdict` from its eligibility (``directory.eligibility``)."""
     eligibility = Eligibility.of(service)
-    no, check, good = eligibility.judge(case, area_ids=area_ids)
+    found = {NO: [], CHECK: [], FITS: []}
+    ruled_out = []
+    for criterion, outcome, reason in eligibility.findings(case, area_ids=area_ids):
+        found[outcome].append(reason)
+        if outcome == NO and criterion not in ruled_out:
+            ruled_out.append(criterion)
+    no, check, good = found[NO], found[CHECK], found[FITS]
     stated = eligibility.harm(case.get("harm"))[0] == FITS
     if no:
-        return Verdict(service, NO, tuple(no), harm_stated=stated)
+        return Verdict(service, NO, tuple(no), harm_stated=stated, ruled_out=tuple(ruled_out))
     if check:
         return Verdict(service, CHECK, tuple(good + check), strength=len(good), harm_stated=stated)
     return Verdict(service, FITS, tuple(good), strength=len(good), harm_stated=stated)
@@ -125,3 +138,43 @@ def match_case(case, *, today, services=None, graph=None):
     for items in sections.values():
         items.sort(key=_specific_first)
     return MatchResult(fits=fits, check=check, no=no, **sections)
+
+
+# How many of each section a page shows before "Show all": full cards, and the short "does not fit" list.
+SHOWN = 10
+SHOWN_NOT_FITTING = 25
+SECTIONS = ("fits", "check", "no", "partners", "processes", "helplines")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The part of one section a page shows: ``items`` of ``total``, exact."""
+
+    name: str
+    items: list
+    total: int
+
+    @property
+    def more(self):
+        return self.total > len(self.items)
+
+
+def shown(result, show=None):
+    """Each section of ``result`` as the page shows it: the first few, or all of the one named by ``show``.
+
+    Also ``ruled_out``: ``[(words, count)]``, how many services each criterion rules
+    out (a service can be ruled out for more than one reason), most first.
+    """
+    sections = {}
+    for name in SECTIONS:
+        items = getattr(result, name)
+        limit = SHOWN_NOT_FITTING if name == "no" else SHOWN
+        sections[name] = Shown(name, items if name == show else items[:limit], len(items))
+    counts = {criterion.name: 0 for criterion in CRITERIA}
+    for verdict in result.no:
+        for criterion in verdict.ruled_out:
+            counts[criterion.name] += 1
+    ruled_out = [(criterion.ruled_out, counts[criterion.name]) for criterion in CRITERIA if counts[criterion.name]]
+    sections["ruled_out"] = sorted(ruled_out, key=lambda item: -item[1])  # most first; ties in CRITERIA's order
+    sections["show"] = show
+    return sections
