@@ -16,12 +16,13 @@ def case_matcher(request):
     if request.method == "POST":
         form = CaseForm(request.POST)
         if form.is_valid():
-            result = match_case(form.cleaned_data, today=timezone.localdate())
+            show = form.cleaned_data["show"] or None
+            result = match_case(form.cleaned_data, today=timezone.localdate(), show=show)
             context = {
                 "form": form,
                 "result": result,
                 "case": form.cleaned_data,
-                "page": shown(result, form.cleaned_data["show"] or None),
+                "page": shown(result, show),
                 "answers": form.answers(),
                 "questions": rendered(form),
             }

@@ -9,12 +9,15 @@ from crispy_forms.utils import render_crispy_form
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from directory.eligibility import CRITERIA, NO, Eligibility
+from directory.models import Service
+from directory.synthetic import generate
 from referrals import services
 from referrals.forms import CaseForm, rendered
-from regions.models import AreaGraph
+from referrals.services import shown
+from regions.models import Area, AreaGraph
 
 pytestmark = pytest.mark.django_db
 
@@ -145,14 +148,15 @@ def test_does_not_fit_is_counted_by_reason_exactly(client, answers):
     result, page = response.context["result"], response.context["page"]
     case = response.context["case"]
     area_ids = set().union(*AreaGraph.load().coverage_sets(case["area"].pk))
+    services = {service.slug: service for service in everything(case)}
     expected = {}
     for verdict in result.no:
-        found = Eligibility.of(verdict.service).findings(case, area_ids=area_ids)
-        ruling = {criterion.name for criterion, outcome, _reason in found if outcome == NO}
-        assert ruling, verdict.service.slug
-        assert all(criterion.ruled_out for criterion in verdict.ruled_out)  # every criterion that rules out has words
-        for name in ruling:
-            expected[name] = expected.get(name, 0) + 1
+        found = Eligibility.of(services[verdict.service.slug]).findings(case, area_ids=area_ids)
+        ruling = [criterion for criterion, outcome, _reason in found if outcome == NO]
+        assert ruling[0] == verdict.ruled_out[0], verdict.service.slug
+        assert all(criterion.ruled_out for criterion in ruling)  # every criterion that rules out has words
+        expected[ruling[0].name] = expected.get(ruling[0].name, 0) + 1
+    assert sum(expected.values()) == page["no"].total
     words = {criterion.name: str(criterion.ruled_out) for criterion in CRITERIA}
     assert {str(label): count for label, count in page["ruled_out"]} == {words[n]: c for n, c in expected.items()}
     counts = [count for _label, count in page["ruled_out"]]
@@ -161,6 +165,74 @@ def test_does_not_fit_is_counted_by_reason_exactly(client, answers):
     for label, count in page["ruled_out"]:
         cells = f'<td class="govuk-table__cell">{label}</td>'
         assert cells + f'<td class="govuk-table__cell govuk-table__cell--numeric">{count}</td>' in body
+
+
+def everything(case, today=None):
+    """Every service covering the case's area, read in full (no SQL pre-filter)."""
+    today = today or timezone.localdate()
+    return list(Service.objects.referable().current(today).covering(case["area"]).for_matcher())
+
+
+def compare_with_eligibility(case, today):
+    """The matcher's answer reading less equals its answer judging every service in full."""
+    full = services.match_case(case, today=today, services=everything(case, today))
+    for show in (None, "no"):
+        read_less = services.match_case(case, today=today, show=show)
+        for name in services.SECTIONS:
+            assert slugs(getattr(read_less, name)) == slugs(getattr(full, name)), (name, case)
+        for fast, slow in zip(read_less.no, full.no, strict=True):
+            assert fast.ruled_out[0] == slow.ruled_out[0], fast.service.slug
+            if fast.reasons or show == "no":
+                assert fast.reasons == slow.reasons and fast.ruled_out == slow.ruled_out
+        judged = [verdict for verdict in read_less.no if verdict.reasons]
+        assert len(judged) >= min(len(full.no), services.SHOWN_NOT_FITTING if show is None else len(full.no))
+        assert shown(read_less)["ruled_out"] == shown(full)["ruled_out"]
+    # The annotations themselves, service by service.
+    area_ids = set().union(*AreaGraph.load().coverage_sets(case["area"].pk))
+    queryset = Service.objects.referable().current(today).covering(case["area"])
+    decided = {s.pk: (s.sql_ruled_out, s.sql_for_person) for s in services.ruled_out_in_sql(queryset, case)}
+    for service in everything(case, today):
+        eligibility = Eligibility.of(service)
+        first = [c.name for c, outcome, _r in eligibility.findings(case, area_ids=area_ids) if outcome == NO][:1]
+        expected = first[0] if first and first[0] in ("harm", "risk") else ""
+        assert decided[service.pk] == (expected, service.primary_audience in services.PERSON_SECTION), service.slug
+    return full
+
+
+CASES = [
+    {"risk": "high", "referrer": "social_worker"},
+    {"risk": "standard", "referrer": "police", "harm": "intimate_partner", "justice": "none", "gender": "man"},
+    {"risk": "medium", "referrer": "probation", "justice": "conviction", "harm": "family", "children": "yes"},
+    {"risk": "high", "referrer": "self", "harm": "sexual", "marac": "yes", "age": "17"},
+    {"risk": "standard", "referrer": "health", "harm": "own_thoughts"},
+]
+
+
+def a_case(area, answers):
+    form = CaseForm({"area": area, **answers})
+    assert form.is_valid(), form.errors
+    return form.cleaned_data
+
+
+@pytest.mark.parametrize("area", ["cardiff", "newport", "merthyr-tydfil", "wales"])
+def test_what_sql_rules_out_is_what_eligibility_rules_out_on_the_real_directory(area):
+    today = timezone.localdate()
+    sizes = [len(compare_with_eligibility(a_case(area, answers), today).no) for answers in CASES]
+    assert any(sizes)
+
+
+def test_what_sql_rules_out_is_what_eligibility_rules_out_on_a_synthetic_directory(monkeypatch):
+    generate(400, 12, seed=5)
+    monkeypatch.setattr(services, "SHOWN_NOT_FITTING", 4)  # so that some are left unread
+    today = timezone.localdate()
+    areas = list(Area.objects.filter(slug__startswith="synth-").values_list("slug", flat=True)[:3])
+    unread = 0
+    for area in areas:
+        for answers in CASES:
+            case = a_case(area, answers)
+            compare_with_eligibility(case, today)
+            unread += sum(1 for verdict in services.match_case(case, today=today).no if not verdict.reasons)
+    assert unread  # the pre-filter was exercised
 
 
 def test_the_answers_are_in_no_cache_entry(client, few):
