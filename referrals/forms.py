@@ -1,15 +1,26 @@
 """The case matcher's form: the facts of a case, none of them identifying anyone."""
 
+import hashlib
+import re
+
+from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
+from django.core.cache import cache
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from directory.eligibility import JUSTICE_DECISIONS, Answer, PersonGender, PersonRelationship
 from directory.filters import AreaChoiceField
 from directory.layout import small_select
 from directory.models import Harm, JusticeRequirement, Referrer, RiskLevel
+from directory.pagecache import TIMEOUT, current_version
 from regions.models import Area
+
+from .services import SECTIONS
 
 # The answers are the matcher's vocabulary (directory/eligibility/case.py), read against the services' fields.
 YES_NO_UNKNOWN = Answer.choices
@@ -104,6 +115,20 @@ class CaseForm(forms.Form):
     english_group = unknown_allowed(_("Can the person take part in a group in English?"), YES_NO_UNKNOWN)
     substance_use = unknown_allowed(_("Is the person currently misusing drugs or alcohol?"), YES_NO_UNKNOWN)
 
+    # Not about the case: which section to show in full ("Show all"); blank shows the first few of each.
+    show = forms.ChoiceField(
+        required=False,
+        choices=[("", "")] + [(name, name) for name in SECTIONS],
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Choose one of the lists on the page")},
+    )
+
+    def answers(self):
+        """``[(name, value)]``: the answers as posted, for a "Show all" button to post again (never stored)."""
+        return [
+            (name, self.data[name]) for name in self.fields if name != "show" and self.data.get(name) not in (None, "")
+        ]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
@@ -141,6 +166,8 @@ class CaseForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self._errors.pop("show", None):  # hidden: said at the top of the page, not beside a field
+            self.add_error(None, self.fields["show"].error_messages["invalid_choice"])
         for name, field in self.fields.items():
             if isinstance(field, UnknownAllowedField) and not cleaned.get(name) and name not in self.errors:
                 cleaned[name] = Answer.UNKNOWN.value
@@ -158,3 +185,60 @@ class CaseForm(forms.Form):
                 _("Probation is referring, but you said there is no caution or conviction: check both answers"),
             )
         return cleaned
+
+
+# ---- the questions, rendered once ----
+#
+# Crispy renders the questions in ~20 ms (a dozen radio groups and the area select), on every
+# answer page ("Change your answers") and on the empty form. The unbound form holds nothing about
+# any case: it is rendered once per language and data version (the areas and risk levels it
+# lists) and kept in the cache; each page then marks its own answers in memory, as the area
+# select marks its option. A bound form (the case's answers) is never cached.
+
+# One radio as crispy's gds/layout/radio_item.html writes it, up to where a bound form's "checked" goes.
+RADIO = (
+    '<input\n    type="radio"\n    name="{name}"\n    class="govuk-radios__input"\n'
+    '    id="id_{name}_{n}"\n    value="{value}"\n    '
+)
+
+
+def _unbound_html():
+    key = "case-form:" + hashlib.sha256(f"{current_version()}|{get_language()}".encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_crispy_form(CaseForm())
+        cache.set(key, html, TIMEOUT)
+    return html
+
+
+def _mark(html, form):
+    """``html``, the unbound form's, with ``form``'s answers marked as crispy marks a bound form's."""
+    for name in form.fields:
+        if name == "show":
+            continue
+        value = form[name].value()
+        if value in (None, ""):
+            continue
+        value = escape(str(value))
+        if name == "area":
+            html = html.replace('<option value="" selected>', '<option value="">', 1)
+            html = html.replace(f'<option value="{value}">', f'<option value="{value}" selected>', 1)
+        elif name == "age":
+            html = html.replace(
+                '<input type="number" name="age" ', f'<input type="number" name="age" value="{value}" ', 1
+            )
+        else:
+            pattern = re.escape(RADIO).replace(re.escape("{n}"), r"\d+")
+            pattern = pattern.replace(re.escape("{name}"), re.escape(name)).replace(
+                re.escape("{value}"), re.escape(value)
+            )
+            html = re.sub(pattern, lambda found: found[0] + '\n      checked="checked"\n    ', html, count=1)
+    return html
+
+
+def rendered(form):
+    """The matcher's questions as ``{% crispy form %}`` renders them, for an unbound or a valid bound ``form``.
+
+    Not for a form with errors: crispy renders those (``case_matcher.html``).
+    """
+    return mark_safe(_mark(_unbound_html(), form))  # noqa: S308 - crispy's own output, answers escaped

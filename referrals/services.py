@@ -4,15 +4,34 @@ Each service is judged by its ``Eligibility`` (``directory/eligibility.py``), th
 same description its page's words come from; no rule names a service. Nothing
 about the case is stored: the facts arrive as a plain dict and leave as the
 returned value.
+
+Every service covering the area is judged, so every count is exact, but a page
+shows only the first few of each section in full (:func:`shown`): at national
+scale an area has hundreds of services, and a practitioner wants the ones that
+fit first, then those to check. "Does not fit" is there to say why a service is
+left out: counts by reason and a short list of names with their reasons.
 """
 
 from dataclasses import dataclass, field
 
-from directory.eligibility import CHECK, FITS, NO, Eligibility
-from directory.models import Audience, FocusKind, Scope, Service
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+
+from directory.eligibility import CHECK, CRITERIA, FITS, NO, Eligibility
+from directory.eligibility.case import UNKNOWN
+from directory.eligibility.criteria import BY_NAME
+from directory.models import Audience, FocusKind, Scope, Service, ServiceFocus
 from regions.models import AreaGraph
 
-__all__ = ["CHECK", "FITS", "NO", "judge", "match_case"]
+__all__ = ["CHECK", "FITS", "NO", "judge", "match_case", "shown"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +41,7 @@ class Verdict:
     reasons: tuple = field(default_factory=tuple)
     strength: int = 0  # how many things positively fit; orders "might fit" best first
     harm_stated: bool = False  # a document says it works with the case's kind of harm
+    ruled_out: tuple = field(default_factory=tuple)  # the criteria that rule it out (``Criterion``), in their order
 
 
 @dataclass(frozen=True)
@@ -56,10 +76,16 @@ SECTION_OF = {
 def judge(service, case, *, area_ids):
     """One service against one case: a :class:`Verdict` from its eligibility (``directory.eligibility``)."""
     eligibility = Eligibility.of(service)
-    no, check, good = eligibility.judge(case, area_ids=area_ids)
+    found = {NO: [], CHECK: [], FITS: []}
+    ruled_out = []
+    for criterion, outcome, reason in eligibility.findings(case, area_ids=area_ids):
+        found[outcome].append(reason)
+        if outcome == NO and criterion not in ruled_out:
+            ruled_out.append(criterion)
+    no, check, good = found[NO], found[CHECK], found[FITS]
     stated = eligibility.harm(case.get("harm"))[0] == FITS
     if no:
-        return Verdict(service, NO, tuple(no), harm_stated=stated)
+        return Verdict(service, NO, tuple(no), harm_stated=stated, ruled_out=tuple(ruled_out))
     if check:
         return Verdict(service, CHECK, tuple(good + check), strength=len(good), harm_stated=stated)
     return Verdict(service, FITS, tuple(good), strength=len(good), harm_stated=stated)
@@ -89,7 +115,37 @@ def _specific_first(item):
     return (service.scope != Scope.LOCAL, harm_rank, -getattr(item, "strength", 0), service.name)
 
 
-def match_case(case, *, today, services=None, graph=None):
+def ruled_out_in_sql(queryset, case):
+    """Annotate what the documents alone decide for this case, so those services need not be read in full.
+
+    ``sql_ruled_out``: "harm" where a document says the service is not for the case's kind of harm,
+    else "risk" where the documents state risk levels and not the case's, else "": the first criterion
+    (``CRITERIA`` order) that ``Eligibility`` would rule the service out by, as ``Eligibility.harm`` and
+    ``Eligibility.takes_risk`` decide. ``sql_for_person``: its first stated audience is the person, or
+    none is stated (``Service.primary_audience`` in ``PERSON_SECTION``). Services in other sections ruled
+    out here are not listed (as ``_listing`` decides). tests/referrals/test_matcher_sections.py compares
+    both with ``Eligibility`` on the real directory and a synthetic one.
+    """
+    focus = ServiceFocus.objects.filter(service_id=OuterRef("pk"))
+    harm = case.get("harm")
+    if harm in ("", UNKNOWN, None):
+        harm_no = Value(False)
+    else:
+        harm_no = Exists(focus.filter(kind=FocusKind.HARM, value=harm, applies=False))
+    levels = Service.risk_levels.through.objects.filter(service_id=OuterRef("pk"))
+    risk_no = Exists(levels) & ~Exists(levels.filter(risklevel_id=case["risk"].pk))
+    audiences = focus.filter(kind=FocusKind.AUDIENCE, applies=True)
+    first = list(Audience)[: list(Audience).index(Audience.PERSON)]  # the audiences that take precedence
+    for_person = ~Exists(audiences) | (
+        Exists(audiences.filter(value=Audience.PERSON)) & ~Exists(audiences.filter(value__in=first))
+    )
+    return queryset.annotate(
+        sql_ruled_out=Case(When(harm_no, then=Value("harm")), When(risk_no, then=Value("risk")), default=Value("")),
+        sql_for_person=ExpressionWrapper(for_person, output_field=BooleanField()),
+    )
+
+
+def match_case(case, *, today, services=None, graph=None, show=None):
     """Sort the services working in or around the case's area into sections.
 
     ``case`` is the matcher form's cleaned data. Services considered are those
@@ -99,19 +155,36 @@ def match_case(case, *, today, services=None, graph=None):
     not fit. Support for partners and children, multi-agency processes and
     helplines are listed in their own sections, leaving out those stated to be
     for another harm; training for professionals is not listed.
+
+    Read from the database, services the documents alone rule out (``ruled_out_in_sql``) are
+    not read in full: each is a "does not fit" verdict with that first reason (``ruled_out``)
+    and no reasons, unless it is among the first ``SHOWN_NOT_FITTING`` services that do not fit
+    (or ``show`` is "no"): those the page lists are judged in full. Given ``services``, every
+    one is judged.
     """
     graph = graph or AreaGraph.load()
     area = case["area"]
     whole, part = graph.coverage_sets(area.pk)
     area_ids = whole | part
-    services = (
-        services
-        if services is not None
-        else (Service.objects.referable().current(today).covering(area, graph=graph).for_matcher())
-    )
+    listed = set()
+    if services is None:
+        queryset = Service.objects.referable().current(today).covering(area, graph=graph).for_matcher()
+        lookups = queryset._prefetch_related_lookups  # for_matcher's, for the services read in full
+        services = [
+            service
+            for service in ruled_out_in_sql(queryset.prefetch_related(None), case)
+            if not service.sql_ruled_out or service.sql_for_person  # the others are not listed (``_listing``)
+        ]
+        ruled = [service for service in services if service.sql_ruled_out]
+        # The first that do not fit, in this order, are among the first ruled out here: the page lists them.
+        listed = set(ruled if show == "no" else ruled[:SHOWN_NOT_FITTING])
+        prefetch_related_objects([s for s in services if not s.sql_ruled_out or s in listed], *lookups)
     fits, check, no = [], [], []
     sections = {"partners": [], "processes": [], "helplines": []}
     for service in services:
+        if getattr(service, "sql_ruled_out", "") and service not in listed:
+            no.append(Verdict(service, NO, (), ruled_out=(BY_NAME[service.sql_ruled_out],)))
+            continue
         audience = service.primary_audience
         if audience in PERSON_SECTION:
             verdict = judge(service, case, area_ids=area_ids)
@@ -125,3 +198,43 @@ def match_case(case, *, today, services=None, graph=None):
     for items in sections.values():
         items.sort(key=_specific_first)
     return MatchResult(fits=fits, check=check, no=no, **sections)
+
+
+# How many of each section a page shows before "Show all": full cards, and the short "does not fit" list.
+SHOWN = 10
+SHOWN_NOT_FITTING = 25
+SECTIONS = ("fits", "check", "no", "partners", "processes", "helplines")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The part of one section a page shows: ``items`` of ``total``, exact."""
+
+    name: str
+    items: list
+    total: int
+
+    @property
+    def more(self):
+        return self.total > len(self.items)
+
+
+def shown(result, show=None):
+    """Each section of ``result`` as the page shows it: the first few, or all of the one named by ``show``.
+
+    Also ``ruled_out``: ``[(words, count)]``, how many services are ruled out first by each
+    criterion (in ``CRITERIA`` order: the first reason each is given), most first; they add up to
+    the number that do not fit.
+    """
+    sections = {}
+    for name in SECTIONS:
+        items = getattr(result, name)
+        limit = SHOWN_NOT_FITTING if name == "no" else SHOWN
+        sections[name] = Shown(name, items if name == show else items[:limit], len(items))
+    counts = {criterion.name: 0 for criterion in CRITERIA}
+    for verdict in result.no:
+        counts[verdict.ruled_out[0].name] += 1
+    ruled_out = [(criterion.ruled_out, counts[criterion.name]) for criterion in CRITERIA if counts[criterion.name]]
+    sections["ruled_out"] = sorted(ruled_out, key=lambda item: -item[1])  # most first; ties in CRITERIA's order
+    sections["show"] = show
+    return sections

@@ -5,8 +5,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from directory.models import Service
 
-from .forms import CaseForm
-from .services import match_case
+from .forms import CaseForm, rendered
+from .services import match_case, shown
 
 
 @never_cache
@@ -16,12 +16,20 @@ def case_matcher(request):
     if request.method == "POST":
         form = CaseForm(request.POST)
         if form.is_valid():
-            result = match_case(form.cleaned_data, today=timezone.localdate())
-            return render(
-                request, "referrals/case_matcher.html", {"form": form, "result": result, "case": form.cleaned_data}
-            )
+            show = form.cleaned_data["show"] or None
+            result = match_case(form.cleaned_data, today=timezone.localdate(), show=show)
+            context = {
+                "form": form,
+                "result": result,
+                "case": form.cleaned_data,
+                "page": shown(result, show),
+                "answers": form.answers(),
+                "questions": rendered(form),
+            }
+            return render(request, "referrals/case_matcher.html", context)
         return render(request, "referrals/case_matcher.html", {"form": form}, status=400)
-    return render(request, "referrals/case_matcher.html", {"form": CaseForm()})
+    form = CaseForm()
+    return render(request, "referrals/case_matcher.html", {"form": form, "questions": rendered(form)})
 
 
 def referral_pack(request, slug):

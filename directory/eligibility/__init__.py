@@ -124,10 +124,17 @@ class Eligibility:
     def judge(self, case, *, area_ids):
         """``(no, check, good)`` reasons for one case, each in the order of ``CRITERIA``."""
         found = {NO: [], CHECK: [], FITS: []}
-        for criterion in CRITERIA:
-            for outcome, reason in criterion.judge(self, case, area_ids):
-                found[outcome].append(reason)
+        for _criterion, outcome, reason in self.findings(case, area_ids=area_ids):
+            found[outcome].append(reason)
         return found[NO], found[CHECK], found[FITS]
+
+    def findings(self, case, *, area_ids):
+        """Every ``(criterion, outcome, reason)`` for one case, in the order of ``CRITERIA``."""
+        return [
+            (criterion, outcome, reason)
+            for criterion in CRITERIA
+            for outcome, reason in criterion.judge(self, case, area_ids)
+        ]
 
     def harm(self, harm):
         """``(outcome, reason)`` for the case's kind of harm: FITS stated yes, NO stated no, CHECK not stated."""

@@ -10,7 +10,7 @@ referral routes, status).
 from dataclasses import dataclass
 
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from directory.models import Gender, JusticeRequirement, Relationship
 
@@ -51,6 +51,7 @@ class Criterion:
     name: str
     judge: object
     point: object = None
+    ruled_out: object = None  # the matcher's words for the services this criterion rules out, counted together
 
 
 def _say(outcome, words, e, **values):
@@ -253,18 +254,33 @@ def _judge_running(e, case, area_ids):
 # The criteria in the order the matcher gives its reasons.
 CRITERIA = [
     Criterion("audience", _judge_audience),
-    Criterion("harm", _judge_harm),
-    Criterion("risk", _judge_risk),
-    Criterion("area", _judge_area),
-    Criterion("justice", _judge_justice, _point_justice),
-    Criterion("gender", _judge_gender, _point_gender),
-    Criterion("age", _judge_age, _point_age),
-    Criterion("relationship", _judge_relationship, _point_relationship),
-    Criterion("children", _judge_children, _point_children),
-    Criterion("responsibility", _judge_responsibility, _point_responsibility),
-    Criterion("language", _judge_language, _point_language),
+    Criterion("harm", _judge_harm, ruled_out=gettext_lazy("Not for this kind of harm")),
+    Criterion("risk", _judge_risk, ruled_out=gettext_lazy("Does not take this risk level")),
+    Criterion("area", _judge_area, ruled_out=gettext_lazy("Does not work in this area")),
+    Criterion(
+        "justice",
+        _judge_justice,
+        _point_justice,
+        ruled_out=gettext_lazy("Needs a caution or conviction the person does not have"),
+    ),
+    Criterion("gender", _judge_gender, _point_gender, ruled_out=gettext_lazy("For another gender")),
+    Criterion("age", _judge_age, _point_age, ruled_out=gettext_lazy("For another age")),
+    Criterion(
+        "relationship",
+        _judge_relationship,
+        _point_relationship,
+        ruled_out=gettext_lazy("For another kind of relationship"),
+    ),
+    Criterion("children", _judge_children, _point_children, ruled_out=gettext_lazy("For families with children")),
+    Criterion(
+        "responsibility",
+        _judge_responsibility,
+        _point_responsibility,
+        ruled_out=gettext_lazy("Needs the person to accept some responsibility"),
+    ),
+    Criterion("language", _judge_language, _point_language, ruled_out=gettext_lazy("Runs in English")),
     Criterion("substance_use", _judge_substance_use, _point_substance_use),
-    Criterion("routes", judge_routes),
+    Criterion("routes", judge_routes, ruled_out=gettext_lazy("No referral route open to this case")),
     Criterion("running", _judge_running),
 ]
 BY_NAME = {criterion.name: criterion for criterion in CRITERIA}
