@@ -303,7 +303,9 @@ class ServiceQuerySet(models.QuerySet):
                     (~somewhere & Q(tl_in_whole=True)) | Q(tl_named=True), output_field=models.BooleanField()
                 ),
             )
-            .filter(Q(tl_in_whole=True) | Q(covers_part=True))
+            # One EXISTS over both sets (the same services as ``tl_in_whole or covers_part``): the database can start
+            # from the area's few services, where an OR of two left it checking every running service in turn.
+            .filter(Exists(through.objects.filter(service_id=OuterRef("pk"), area_id__in=[*whole, *part])))
         )
 
     def search(self, text):
