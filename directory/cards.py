@@ -14,6 +14,7 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -21,7 +22,8 @@ from django.utils.translation import get_language
 from .pagecache import TIMEOUT, current_version
 
 TEMPLATE = "includes/_service_card.html"
-# What ``Claim.for_service`` reads from the timeline's annotations (the rest of a card is the service's data).
+# What ``Claim.for_service`` reads from the timeline's annotations (the rest of a card is the service's data;
+# tests/directory/test_search_cache.py checks the list against what it reads).
 CLAIM_ANNOTATIONS = (
     "timeline_status",
     "timeline_evidence",
@@ -48,7 +50,9 @@ def service_cards(results, **options):
 
     Services read without the timeline's annotations (their claim read on demand) are rendered afresh.
     """
-    prefix = "\x1f".join([TEMPLATE, get_language() or "", current_version(), repr(sorted(options.items()))])
+    # Today's date too: a card is never reused on another day, whatever its annotations (a claim's age).
+    today = timezone.localdate().isoformat()
+    prefix = "\x1f".join([TEMPLATE, get_language() or "", current_version(), today, repr(sorted(options.items()))])
     keys = [
         _key(prefix, service, bool(reasons)) if hasattr(service, "timeline_status") else None
         for service, reasons in results

@@ -200,6 +200,22 @@ def test_a_card_is_kept_for_the_day_its_claim_is_about():
     assert shown[0] != shown[1]
 
 
+def test_a_cards_key_holds_every_annotation_its_claim_is_worded_from():
+    from directory.cards import CLAIM_ANNOTATIONS
+    from directory.models import Claim
+
+    read = set()
+
+    class Row:
+        def __getattr__(self, name):
+            read.add(name)
+            return None
+
+    Claim.for_service(Row())
+    fields = {field.attname for field in Service._meta.concrete_fields}
+    assert read - fields == set(CLAIM_ANNOTATIONS)
+
+
 def cards(response):
     return {service.slug: str(card) for service, card in response.context["cards"]}
 
