@@ -150,7 +150,9 @@ def test_a_choice_label_is_what_the_models_display_says(language):
     rows = [(row, "rating") for row in AssessmentItem.objects.all()] + [
         (row, "status") for row in StatusEvent.objects.all()
     ]
-    assert {getattr(row, name) for row, name in rows} >= {"green", "active", "decommissioned"}
+    fields = ("tier", "scope", "format", "attendance", "funding_longevity")
+    rows += [(service, name) for service in Service.objects.all() for name in fields]
+    assert {getattr(row, name) for row, name in rows} >= {"green", "active", "decommissioned", ""}
     with translation.override(language):
         for row, name in rows:
             assert str(choice_label(row, name)) == getattr(row, f"get_{name}_display")()
