@@ -289,25 +289,51 @@ class ServiceFilter(django_filters.FilterSet):
         ]
         return "\x1f".join(parts)
 
-    def risk_counts(self):
-        """``(taking it, not stated)`` for a search with a risk level, else ``None`` (one query)."""
-        if "risk" not in self.chosen:
-            return None
-        from django.db.models import Count, Q
+    # Annotations a search's results are grouped by, stated first (``filter_risk``, ``filter_harm``).
+    GROUPED_BY = ("risk_stated", "harm_stated")
+
+    @cached_property
+    def _group_sizes(self):
+        """``(names, {values: size})``: the groups this search's results are ordered by first and each group's
+        size (one query, kept like a total: ``counts.cached``), or ``None`` where they are not grouped."""
+        from django.db.models import Count
 
         from .counts import cached
 
+        order, names = list(self.qs.query.order_by), []
+        while order and order[0].startswith("-") and order[0][1:] in self.GROUPED_BY:
+            names.append(order.pop(0)[1:])
+        if not names:
+            return None
         queryset = self.qs.order_by()
-        counts = cached(
+        sizes = cached(
             queryset,
-            "risk_counts",
-            lambda: queryset.aggregate(
-                stated=Count("pk", filter=Q(risk_stated=True), distinct=True),
-                unstated=Count("pk", filter=Q(risk_stated=False), distinct=True),
-            ),
+            "groups:" + ",".join(names),
+            lambda: {tuple(row[:-1]): row[-1] for row in queryset.values_list(*names).annotate(size=Count("pk"))},
             key=self.cache_key,
         )
-        return counts["stated"], counts["unstated"]
+        return names, sizes
+
+    def groups(self):
+        """The results' groups (``counts.Groups``) where a page can be read a group at a time in index order: they
+        are ordered by the groups, then by name (not by a search's rank). ``None`` otherwise."""
+        from .counts import Groups
+
+        if not self.is_valid() or self._group_sizes is None:
+            return None
+        names, sizes = self._group_sizes
+        if list(self.qs.query.order_by) != [*(f"-{name}" for name in names), *Service._meta.ordering]:
+            return None
+        return Groups(names, sizes)
+
+    def risk_counts(self):
+        """``(taking it, not stated)`` for a search with a risk level, else ``None`` (the groups' sizes)."""
+        if "risk" not in self.chosen:
+            return None
+        names, sizes = self._group_sizes
+        at = names.index("risk_stated")
+        stated = sum(size for values, size in sizes.items() if values[at])
+        return stated, sum(sizes.values()) - stated
 
     @property
     def chosen(self):

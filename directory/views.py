@@ -66,9 +66,10 @@ def service_search(request):
         return render(request, "directory/service_search.html", {"filter": filterset}, status=400)
     chosen = filterset.chosen
     # No DISTINCT: area, audience and harm filter with EXISTS, and a risk level or a route joins at most one row.
-    page = CachedCountPaginator(filterset.qs, SEARCH_PAGE_SIZE, count_key=filterset.cache_key).get_page(
-        request.GET.get("page")
-    )
+    # Grouped results ("stated" first) are read a group's slice at a time, in index order.
+    page = CachedCountPaginator(
+        filterset.qs, SEARCH_PAGE_SIZE, count_key=filterset.cache_key, groups=filterset.groups()
+    ).get_page(request.GET.get("page"))
     risk_counts = filterset.risk_counts()
     results = explain_results(page, graph=graph, chosen=chosen)
     nearest = ([], [])

@@ -107,3 +107,78 @@ def test_a_page_read_by_ids_is_the_page_read_in_one_query(query):
         assert [s.slug for s in two_steps] == [s.slug for s in one], (query, number)
         assert [s.claim.text for s in two_steps] == [s.claim.text for s in one]
     assert len(list(CachedCountPaginator(filterset.qs, 7).get_page(1))) == min(7, filterset.qs.count())
+
+
+# Ordered "stated first, then by name", a page is read as the slices of each group it reaches (``counts.Groups``).
+GROUPED = [
+    {"risk": "high"},
+    {"risk": "standard", "area": "newport"},
+    {"harm": "stalking"},
+    {"harm": "stalking", "risk": "medium"},
+    {"harm": "sexual", "risk": "high", "status": "all"},
+    {"route": "self-referral", "risk": "high"},
+    {"area": "newport", "harm": "stalking", "risk": "high"},
+]
+
+
+def grouped_pages_match_the_one_ordering(query, per_page):
+    """Every page read a group at a time is the same rows, in the same order, as the one query's page; returns the
+    groups' sizes and the pages where two groups meet."""
+    from django.core.paginator import Paginator
+
+    from directory.counts import CachedCountPaginator
+    from directory.filters import ServiceFilter
+    from directory.models import Service
+
+    filterset = ServiceFilter(query, queryset=Service.objects.referable().for_list_page())
+    assert filterset.is_valid()
+    groups = filterset.groups()
+    assert groups is not None, query
+    one = Paginator(filterset.qs, per_page)
+    grouped = CachedCountPaginator(filterset.qs, per_page, groups=groups)
+    assert grouped.count == one.count == filterset.qs.count()
+    assert grouped.num_pages == one.num_pages
+    shown = []
+    for number in one.page_range:  # every page, the last too
+        page = list(grouped.page(number))
+        expected = list(one.page(number))
+        assert [s.slug for s in page] == [s.slug for s in expected], (query, number)
+        assert [[getattr(s, name) for name in groups.names] for s in page] == [
+            [getattr(s, name) for name in groups.names] for s in expected
+        ]
+        shown += page
+    assert [s.slug for s in shown] == [s.slug for s in filterset.qs]  # each row once, none left out
+    sizes = [size for _values, size in groups.in_order()]
+    ends = [sum(sizes[: index + 1]) for index in range(len(sizes) - 1)]
+    meeting = {end // per_page + 1 for end in ends if 0 < end < grouped.count and end % per_page}
+    return sizes, meeting
+
+
+@pytest.mark.parametrize("generated", [0, 100])
+def test_a_grouped_page_read_a_group_at_a_time_is_the_page_of_the_one_ordering(generated):
+    from directory.synthetic import generate
+
+    if generated:
+        generate(generated, 12, seed=3)
+    seen_meeting, seen_empty = False, False
+    for query in GROUPED:
+        for per_page in (3, 7, 20):
+            sizes, meeting = grouped_pages_match_the_one_ordering(query, per_page)
+            seen_meeting |= bool(meeting)
+            seen_empty |= 0 in sizes
+    assert seen_meeting, "some page holds the end of one group and the start of the next"
+    assert seen_empty, "some search has an empty group"
+
+
+def test_a_grouped_page_reads_its_ids_in_one_query_in_index_order(client):
+    cache.clear()
+    for url in ("/services/?risk=high", "/services/?risk=high&page=2", "/services/?harm=stalking&risk=medium"):
+        client.get(url)  # the groups' sizes kept
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        ids = [q["sql"] for q in queries if "page_group" in q["sql"]]
+        assert len(ids) == 1, url
+        # Each group's slice ordered by name only: no EXISTS to sort by.
+        assert "ORDER BY EXISTS" not in ids[0].upper()
+        assert not [q for q in queries if "COUNT(" in q["sql"].upper()], "the total is the groups' sizes, kept"
