@@ -184,3 +184,32 @@ def test_page_shaped_querysets_read_their_related_rows_in_a_fixed_number_of_quer
     many = queries_for(Service.objects.all())
     assert many[1] >= 2 * few[1] > 60
     assert many[0] == few[0]
+
+
+def test_for_risk_level_or_not_stated_adds_services_with_no_level_unmarked(world):
+    high = factories.risk_level("high")
+    found = ours(world).for_risk_level(high, or_not_stated=True)
+    assert names(found, world) == {"force-wide", "other-town", "elsewhere"}  # "town" states medium only
+    assert names(found.filter(risk_stated=False), world) == {"elsewhere"}
+
+
+def test_stated_or_not_is_the_or_of_the_two_exists_on_the_whole_directory():
+    """``one_of_or_none`` (one scalar subquery, so PostgreSQL reads a page's services by index) selects exactly the
+    services ``EXISTS(one meets it) OR NOT EXISTS(any)`` does, for every audience and risk level in the directory."""
+    from django.db.models import Exists, OuterRef
+
+    from directory.models import Audience, FocusKind, RiskLevel
+
+    every = Service.objects.all()
+    assert every.count() > 50
+    for audience in Audience.values:
+        focus = ServiceFocus.objects.filter(service_id=OuterRef("pk"), kind=FocusKind.AUDIENCE, applies=True)
+        expected = every.filter(Exists(focus.filter(value=audience)) | ~Exists(focus))
+        found = every.for_audience(audience, or_not_stated=True)
+        assert set(found.values_list("pk", flat=True)) == set(expected.values_list("pk", flat=True)), audience
+    for level in RiskLevel.objects.all():
+        through = Service.risk_levels.through.objects.filter(service_id=OuterRef("pk"))
+        expected = every.filter(Exists(through.filter(risklevel_id=level.pk)) | ~Exists(through))
+        found = every.for_risk_level(level, or_not_stated=True)
+        assert set(found.values_list("pk", flat=True)) == set(expected.values_list("pk", flat=True)), level.slug
+        assert 0 < found.filter(risk_stated=False).count() < found.count()
