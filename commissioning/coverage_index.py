@@ -302,24 +302,35 @@ def gap_fillers(questions, service_areas):
             cursor.execute(" UNION ALL ".join(parts), params)
             for index, pk, tier, cj_only in cursor.fetchall():
                 running.setdefault(dates[index], []).append((pk, tier, bool(cj_only)))
-    # Each date's services by the areas they list, so a gap looks only at services in its own footprint.
+    # Each date's services by the areas they list, so a gap looks only at services in its own footprint: only the
+    # areas of that date's gaps are indexed (the page's own date has every running service of the directory).
+    wanted = {}
+    for _key, _gap, footprint, date in questions:
+        wanted.setdefault(date, set()).update(footprint)
+    levels = {}
     in_area = {}
     for date, rows in running.items():
         index = in_area[date] = {}
+        footprints = wanted.get(date, set())
         for rank, (pk, tier, cj_only) in enumerate(rows):
-            row = (rank, pk, tier, cj_only, frozenset(service_areas.levels(pk)))
-            for area_id in service_areas.areas(pk):
+            listed = service_areas.areas(pk) & footprints
+            if not listed:
+                continue
+            if pk not in levels:
+                levels[pk] = frozenset(service_areas.levels(pk))
+            row = (rank, pk, tier, cj_only, levels[pk])
+            for area_id in listed:
                 index.setdefault(area_id, []).append(row)
     answers = {}
     for key, gap, footprint, date in questions:
-        levels = {level.pk for level in gap.risk_levels.all()}
+        stated = {level.pk for level in gap.risk_levels.all()}
         index = in_area.get(date, {})
         here = {row[1]: row for area_id in footprint for row in index.get(area_id, ())}
         answers[key] = [
             pk
             for _rank, pk, tier, cj_only, its_levels in sorted(here.values())
             if (not gap.tier or tier == gap.tier)
-            and (not levels or not levels.isdisjoint(its_levels))
+            and (not stated or not stated.isdisjoint(its_levels))
             and not (gap.excludes_criminal_justice and cj_only)
         ]
     return answers
