@@ -35,6 +35,7 @@ from directory.models import (
     Tier,
 )
 from directory.models.dates import iso_at_precision
+from directory.models.timeline import TimelineDay, timeline_version
 
 INTERVENTION_TIERS = [
     Tier.EARLY_INTERVENTION,
@@ -45,15 +46,23 @@ INTERVENTION_TIERS = [
 ]
 
 
-def criminal_justice_only():
+def criminal_justice_only(service=""):
     """``coverage.is_criminal_justice_only`` as a database condition: criminal-justice tier, court-mandated
-    attendance, a conviction or conditional caution required, or routes that all need a justice decision."""
-    links = ServicePathway.objects.filter(service_id=OuterRef("pk"))
+    attendance, a conviction or conditional caution required, or routes that all need a justice decision.
+    ``service``: the path to the service from the rows asked ("service__" from a kept timeline row)."""
+    links = ServicePathway.objects.filter(service_id=OuterRef(f"{service}id" if service else "pk"))
     open_route = links.filter(pathway__justice_requirement__in=["", JusticeRequirement.NONE])
     return ExpressionWrapper(
-        Q(tier=Tier.CRIMINAL_JUSTICE)
-        | Q(attendance="mandated")
-        | Q(justice_requirement__in=[JusticeRequirement.CONVICTION, JusticeRequirement.CONDITIONAL_CAUTION])
+        Q(**{f"{service}tier": Tier.CRIMINAL_JUSTICE})
+        | Q(**{f"{service}attendance": "mandated"})
+        | Q(
+            **{
+                f"{service}justice_requirement__in": [
+                    JusticeRequirement.CONVICTION,
+                    JusticeRequirement.CONDITIONAL_CAUTION,
+                ]
+            }
+        )
         | (Q(Exists(links)) & ~Q(Exists(open_route))),
         output_field=BooleanField(),
     )
@@ -121,14 +130,47 @@ class ServiceAreas:
         """``[Facts]`` of every referable service running on ``date`` (pilots and criminal justice included),
         in the directory's order."""
         if date not in self._running:
-            rows = (
-                self._scope.operating_on(date)
-                .annotate(cj_only=criminal_justice_only())
-                .order_by("name", "slug", "pk")
-                .values("pk", "tier", "area_extent", "cj_only", "scope", *CLAIM_FIELDS)
-            )
+            rows = self._kept_running(date)
+            if rows is None:  # the date is not kept: computed by the rule, as ``operating_on`` does then
+                rows = (
+                    self._scope.computed_operating_on(date)
+                    .annotate(cj_only=criminal_justice_only())
+                    .order_by("name", "slug", "pk")
+                    .values("pk", "tier", "area_extent", "cj_only", "scope", *CLAIM_FIELDS)
+                )
             self._running[date] = [self._facts(rank, row) for rank, row in enumerate(rows)]
         return self._running[date]
+
+    # ``running``'s columns read from a kept timeline row (``TimelineDay``) joined to its service.
+    KEPT = {
+        "pk": "service_id",
+        "tier": "service__tier",
+        "area_extent": "service__area_extent",
+        "cj_only": "cj_only",
+        "scope": "service__scope",
+        "timeline_status": "status",
+        "timeline_evidence": "evidence",
+        "evidence_source": "evidence_source",
+        "timeline_unconfirmed": "unconfirmed",
+        "start_date": "service__start_date",
+        "last_verified": "service__last_verified",
+    }
+
+    def _kept_running(self, date):
+        """``running``'s rows read from the timeline kept for ``date`` (what ``operating_on`` reads) in one join,
+        rather than a correlated lookup of the kept row for each column of each of thousands of services; ``None``
+        where the date is not kept."""
+        version = timeline_version(date)
+        if version is None:
+            return None
+        kept = (
+            TimelineDay.objects.filter(version=version, date=date, status__in=Status.operating())
+            .filter(service__in=self._scope.values("pk"))
+            .annotate(cj_only=criminal_justice_only("service__"))
+            .order_by("service__name", "service__slug", "service_id")
+            .values_list(*self.KEPT.values())
+        )
+        return [{**dict(zip(self.KEPT, row, strict=True)), "timeline_date": date} for row in kept]
 
     def _facts(self, rank, row):
         # The evidence's age as the service's own claim words it, so the matrix and the service page agree.
