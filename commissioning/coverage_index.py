@@ -35,6 +35,7 @@ from directory.models import (
     Tier,
 )
 from directory.models.dates import iso_at_precision
+from directory.models.timeline import TimelineDay, timeline_version
 
 INTERVENTION_TIERS = [
     Tier.EARLY_INTERVENTION,
@@ -45,15 +46,23 @@ INTERVENTION_TIERS = [
 ]
 
 
-def criminal_justice_only():
+def criminal_justice_only(service=""):
     """``coverage.is_criminal_justice_only`` as a database condition: criminal-justice tier, court-mandated
-    attendance, a conviction or conditional caution required, or routes that all need a justice decision."""
-    links = ServicePathway.objects.filter(service_id=OuterRef("pk"))
+    attendance, a conviction or conditional caution required, or routes that all need a justice decision.
+    ``service``: the path to the service from the rows asked ("service__" from a kept timeline row)."""
+    links = ServicePathway.objects.filter(service_id=OuterRef(f"{service}id" if service else "pk"))
     open_route = links.filter(pathway__justice_requirement__in=["", JusticeRequirement.NONE])
     return ExpressionWrapper(
-        Q(tier=Tier.CRIMINAL_JUSTICE)
-        | Q(attendance="mandated")
-        | Q(justice_requirement__in=[JusticeRequirement.CONVICTION, JusticeRequirement.CONDITIONAL_CAUTION])
+        Q(**{f"{service}tier": Tier.CRIMINAL_JUSTICE})
+        | Q(**{f"{service}attendance": "mandated"})
+        | Q(
+            **{
+                f"{service}justice_requirement__in": [
+                    JusticeRequirement.CONVICTION,
+                    JusticeRequirement.CONDITIONAL_CAUTION,
+                ]
+            }
+        )
         | (Q(Exists(links)) & ~Q(Exists(open_route))),
         output_field=BooleanField(),
     )
@@ -121,14 +130,47 @@ class ServiceAreas:
         """``[Facts]`` of every referable service running on ``date`` (pilots and criminal justice included),
         in the directory's order."""
         if date not in self._running:
-            rows = (
-                self._scope.operating_on(date)
-                .annotate(cj_only=criminal_justice_only())
-                .order_by("name", "slug", "pk")
-                .values("pk", "tier", "area_extent", "cj_only", "scope", *CLAIM_FIELDS)
-            )
+            rows = self._kept_running(date)
+            if rows is None:  # the date is not kept: computed by the rule, as ``operating_on`` does then
+                rows = (
+                    self._scope.computed_operating_on(date)
+                    .annotate(cj_only=criminal_justice_only())
+                    .order_by("name", "slug", "pk")
+                    .values("pk", "tier", "area_extent", "cj_only", "scope", *CLAIM_FIELDS)
+                )
             self._running[date] = [self._facts(rank, row) for rank, row in enumerate(rows)]
         return self._running[date]
+
+    # ``running``'s columns read from a kept timeline row (``TimelineDay``) joined to its service.
+    KEPT = {
+        "pk": "service_id",
+        "tier": "service__tier",
+        "area_extent": "service__area_extent",
+        "cj_only": "cj_only",
+        "scope": "service__scope",
+        "timeline_status": "status",
+        "timeline_evidence": "evidence",
+        "evidence_source": "evidence_source",
+        "timeline_unconfirmed": "unconfirmed",
+        "start_date": "service__start_date",
+        "last_verified": "service__last_verified",
+    }
+
+    def _kept_running(self, date):
+        """``running``'s rows read from the timeline kept for ``date`` (what ``operating_on`` reads) in one join,
+        rather than a correlated lookup of the kept row for each column of each of thousands of services; ``None``
+        where the date is not kept."""
+        version = timeline_version(date)
+        if version is None:
+            return None
+        kept = (
+            TimelineDay.objects.filter(version=version, date=date, status__in=Status.operating())
+            .filter(service__in=self._scope.values("pk"))
+            .annotate(cj_only=criminal_justice_only("service__"))
+            .order_by("service__name", "service__slug", "service_id")
+            .values_list(*self.KEPT.values())
+        )
+        return [{**dict(zip(self.KEPT, row, strict=True)), "timeline_date": date} for row in kept]
 
     def _facts(self, rank, row):
         # The evidence's age as the service's own claim words it, so the matrix and the service page agree.
@@ -302,24 +344,35 @@ def gap_fillers(questions, service_areas):
             cursor.execute(" UNION ALL ".join(parts), params)
             for index, pk, tier, cj_only in cursor.fetchall():
                 running.setdefault(dates[index], []).append((pk, tier, bool(cj_only)))
-    # Each date's services by the areas they list, so a gap looks only at services in its own footprint.
+    # Each date's services by the areas they list, so a gap looks only at services in its own footprint: only the
+    # areas of that date's gaps are indexed (the page's own date has every running service of the directory).
+    wanted = {}
+    for _key, _gap, footprint, date in questions:
+        wanted.setdefault(date, set()).update(footprint)
+    levels = {}
     in_area = {}
     for date, rows in running.items():
         index = in_area[date] = {}
+        footprints = wanted.get(date, set())
         for rank, (pk, tier, cj_only) in enumerate(rows):
-            row = (rank, pk, tier, cj_only, frozenset(service_areas.levels(pk)))
-            for area_id in service_areas.areas(pk):
+            listed = service_areas.areas(pk) & footprints
+            if not listed:
+                continue
+            if pk not in levels:
+                levels[pk] = frozenset(service_areas.levels(pk))
+            row = (rank, pk, tier, cj_only, levels[pk])
+            for area_id in listed:
                 index.setdefault(area_id, []).append(row)
     answers = {}
     for key, gap, footprint, date in questions:
-        levels = {level.pk for level in gap.risk_levels.all()}
+        stated = {level.pk for level in gap.risk_levels.all()}
         index = in_area.get(date, {})
         here = {row[1]: row for area_id in footprint for row in index.get(area_id, ())}
         answers[key] = [
             pk
             for _rank, pk, tier, cj_only, its_levels in sorted(here.values())
             if (not gap.tier or tier == gap.tier)
-            and (not levels or not levels.isdisjoint(its_levels))
+            and (not stated or not stated.isdisjoint(its_levels))
             and not (gap.excludes_criminal_justice and cj_only)
         ]
     return answers

@@ -178,8 +178,13 @@ class Claim:
         return shown_to_its_precision(self.start_date)
 
     @functools.cached_property
+    def _decided(self):
+        return self._decision()
+
+    @functools.cached_property
     def _worded(self):
-        return self._words()
+        wording, warning = self._decided
+        return wording(), warning
 
     @property
     def text(self):
@@ -187,7 +192,7 @@ class Claim:
 
     @property
     def warning(self):
-        return self._worded[1]
+        return self._decided[1]  # without wording the text: the home page counts thousands of warnings
 
     @classmethod
     def for_service(cls, service):
@@ -311,24 +316,34 @@ class Claim:
             }
         return worded(self.start_date, kind, wordings)
 
-    def _words(self):
+    def _decision(self):
+        """``(wording, warning)``: what the claim says, as a function that words it (dates formatted in the page's
+        language, on first use), and whether it is a warning (known without wording anything)."""
         status = self.status
         if status == "":
-            return self._nothing_known(), True
+            return lambda: self._nothing_known(), True
         if self.evidence is None:
             if status in Status.operating() and self.start_date and self.date and self.start_date <= self.date:
-                return self._from_start_only(), True
+                return lambda: self._from_start_only(), True
             if status in Status.operating():
-                return gettext("Reported as %(status)s in an undated document — not known when") % {
-                    "status": Status(status).label.lower()
-                }, True
-            return gettext("%(status)s, says an undated document") % {"status": Status(status).label}, True
+                return (
+                    lambda: (
+                        gettext("Reported as %(status)s in an undated document — not known when")
+                        % {"status": Status(status).label.lower()}
+                    ),
+                    True,
+                )
+            return lambda: gettext("%(status)s, says an undated document") % {"status": Status(status).label}, True
         if status in Status.operating() and self.unconfirmed:
-            return gettext("Not known whether it still runs: an editor could not confirm it on %(date)s") % {
-                "date": date_format(self.unconfirmed, "j F Y")
-            }, True
+            return (
+                lambda: (
+                    gettext("Not known whether it still runs: an editor could not confirm it on %(date)s")
+                    % {"date": date_format(self.unconfirmed, "j F Y")}
+                ),
+                True,
+            )
         if status == Status.PILOT and self.stale:
-            return self._stale(
+            return lambda: self._stale(
                 {
                     "month": gettext("Pilot reported in %(month)s — outcome not known"),
                     "year": gettext("Pilot reported in %(year)s — outcome not known"),
@@ -338,7 +353,7 @@ class Claim:
                 }
             ), True
         if status in Status.operating() and self.stale:
-            return self._stale(
+            return lambda: self._stale(
                 {
                     "month": gettext("Not confirmed since %(month)s"),
                     "year": gettext("Not confirmed since %(year)s"),
@@ -347,7 +362,7 @@ class Claim:
             ), True
         if status in Status.operating() and self.date and within_period(self.date, self.evidence, self.precision):
             # "Opened in 2018", read on a day in 2018: it may not have opened yet.
-            return worded(
+            return lambda: worded(
                 self.shown_date,
                 self.kind,
                 {
@@ -363,22 +378,25 @@ class Claim:
         # An undated document written after a date: it is not known when it said so.
         undated = self.precision == Precision.AFTER
         if status == Status.ACTIVE:
-            return self._reported(gettext("Reported running")), undated
+            return lambda: self._reported(gettext("Reported running")), undated
         if status == Status.PILOT:
-            return self._reported(gettext("Reported running as a pilot")), undated
+            return lambda: self._reported(gettext("Reported running as a pilot")), undated
         if status == Status.PLANNED:
             if self.start_date and self.date and self.start_date <= self.date and self.start_date > self.evidence:
-                return gettext("Planned for %(start)s — not known whether it started") % {
-                    "start": self.start_shown
-                }, True
+                return (
+                    lambda: (
+                        gettext("Planned for %(start)s — not known whether it started") % {"start": self.start_shown}
+                    ),
+                    True,
+                )
             if self.start_date and self.date and self.start_date > self.date:
-                return self._reported(self._planned_start()), False
-            return self._reported(gettext("Reported as planned")), self.stale
+                return lambda: self._reported(self._planned_start()), False
+            return lambda: self._reported(gettext("Reported as planned")), self.stale
         if status == Status.DECOMMISSIONED:
             if self.by_editor:
-                return self._reported(gettext("Ended")), False
-            return self._reported(gettext("Reported ended")), False
-        return self._reported(gettext("Reported never established")), False
+                return lambda: self._reported(gettext("Ended")), False
+            return lambda: self._reported(gettext("Reported ended")), False
+        return lambda: self._reported(gettext("Reported never established")), False
 
     @property
     def tag_class(self):

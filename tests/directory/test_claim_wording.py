@@ -274,3 +274,33 @@ def test_running_only_by_a_start_date_is_not_an_undated_document(on, english, we
     assert (found.text, found.warning) == (english, True)
     with translation.override("cy"):
         assert Claim.for_service(read).text == welsh
+
+
+@pytest.mark.parametrize(
+    ("status", "precision", "date", "warning"),
+    [
+        (Status.ACTIVE, "day", datetime.date(2026, 11, 20), False),  # fresh
+        (Status.ACTIVE, "month", datetime.date(2019, 11, 1), True),  # not confirmed since
+        (Status.PILOT, "year", datetime.date(2013, 1, 1), True),  # an old pilot
+        (Status.ACTIVE, "after", datetime.date(2019, 4, 1), True),
+    ],
+)
+def test_a_claim_knows_whether_it_warns_without_wording_its_text(monkeypatch, status, precision, date, warning):
+    """The home page counts the warnings of thousands of claims it never shows: no date is formatted for them."""
+    import directory.models.evidence as evidence
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a date was worded for the warning alone")
+
+    found = Claim(
+        status=status,
+        evidence=date,
+        source=f"{precision}||{date.isoformat()}|{status}|Review",
+        date=TODAY,
+        start_date=None,
+        verified=None,
+    )
+    with monkeypatch.context() as patched:
+        patched.setattr(evidence, "date_format", refuse)
+        assert found.warning is warning
+    assert found.text  # worded on first use, once the page shows it
