@@ -78,12 +78,13 @@ def judge(service, case, *, area_ids):
     eligibility = Eligibility.of(service)
     found = {NO: [], CHECK: [], FITS: []}
     ruled_out = []
+    stated = False  # the harm criterion's finding is ``Eligibility.harm``'s: FITS where a document says yes
     for criterion, outcome, reason in eligibility.findings(case, area_ids=area_ids):
         found[outcome].append(reason)
         if outcome == NO and criterion not in ruled_out:
             ruled_out.append(criterion)
+        stated = stated or (criterion.name == "harm" and outcome == FITS)
     no, check, good = found[NO], found[CHECK], found[FITS]
-    stated = eligibility.harm(case.get("harm"))[0] == FITS
     if no:
         return Verdict(service, NO, tuple(no), harm_stated=stated, ruled_out=tuple(ruled_out))
     if check:
