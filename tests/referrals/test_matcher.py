@@ -149,10 +149,11 @@ def test_answers_are_not_stored_or_cached(client):
     assert writes == []
 
 
-# 12 once the questions are in the cache; the first answer after a change (or in a new language) renders
-# them: the data version twice (the questions' and the area options' keys), the areas and the risk levels;
-# and the kept timeline's first fill at this data version adds its 5 (tests/directory/test_timeline_day.py).
-MATCHER_QUERIES = 21
+# 10 once the questions are in the cache (routes with their pathway and focus rows with their document read in
+# one query each); the first answer after a change (or in a new language) renders them: the data version twice
+# (the questions' and the area options' keys), the areas and the risk levels; and the kept timeline's first fill
+# at this data version adds its 5 (tests/directory/test_timeline_day.py).
+MATCHER_QUERIES = 19
 
 
 def test_matcher_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
