@@ -44,15 +44,18 @@ def _key(prefix, service, with_reasons):
     return "card:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def service_cards(results, **options):
+def service_cards(results, *, version=None, **options):
     """``[(service, card HTML)]`` for ``[(service, reasons)]``: the card as ``{% include %}`` renders it with
     ``service``, ``reasons`` and ``options`` (``heading``, ``covers_part`` … as the template lists them).
 
     Services read without the timeline's annotations (their claim read on demand) are rendered afresh.
+    ``version``: the data version where the caller has read it (``current_version()`` otherwise).
     """
     # Today's date too: a card is never reused on another day, whatever its annotations (a claim's age).
     today = timezone.localdate().isoformat()
-    prefix = "\x1f".join([TEMPLATE, get_language() or "", current_version(), today, repr(sorted(options.items()))])
+    prefix = "\x1f".join(
+        [TEMPLATE, get_language() or "", version or current_version(), today, repr(sorted(options.items()))]
+    )
     keys = [
         _key(prefix, service, bool(reasons)) if hasattr(service, "timeline_status") else None
         for service, reasons in results

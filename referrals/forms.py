@@ -202,8 +202,8 @@ RADIO = (
 )
 
 
-def _unbound_html():
-    key = "case-form:" + hashlib.sha256(f"{current_version()}|{get_language()}".encode()).hexdigest()
+def _unbound_html(version=None):
+    key = "case-form:" + hashlib.sha256(f"{version or current_version()}|{get_language()}".encode()).hexdigest()
     html = cache.get(key)
     if html is None:
         html = render_crispy_form(CaseForm())
@@ -236,9 +236,10 @@ def _mark(html, form):
     return html
 
 
-def rendered(form):
+def rendered(form, *, version=None):
     """The matcher's questions as ``{% crispy form %}`` renders them, for an unbound or a valid bound ``form``.
 
-    Not for a form with errors: crispy renders those (``case_matcher.html``).
+    Not for a form with errors: crispy renders those (``case_matcher.html``). ``version``: the data version
+    where the caller has read it (``current_version()`` otherwise).
     """
-    return mark_safe(_mark(_unbound_html(), form))  # noqa: S308 - crispy's own output, answers escaped
+    return mark_safe(_mark(_unbound_html(version), form))  # noqa: S308 - crispy's own output, answers escaped

@@ -1,8 +1,11 @@
 """The case matcher sorts services into three groups with reasons, stores nothing, and is not cached."""
 
 import datetime
+import pickle
+import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -146,10 +149,11 @@ def test_answers_are_not_stored_or_cached(client):
     assert writes == []
 
 
-# 12 once the questions are in the cache; the first answer after a change (or in a new language) renders
-# them: the data version twice (the questions' and the area options' keys), the areas and the risk levels;
-# and the kept timeline's first fill at this data version adds its 5 (tests/directory/test_timeline_day.py).
-MATCHER_QUERIES = 21
+# 10 once the questions are in the cache (routes with their pathway and focus rows with their document read in
+# one query each); the first answer after a change (or in a new language) renders them: the data version twice
+# (the questions' and the area options' keys), the areas and the risk levels; and the kept timeline's first fill
+# at this data version adds its 5 (tests/directory/test_timeline_day.py).
+MATCHER_QUERIES = 19
 
 
 def test_matcher_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
@@ -299,3 +303,28 @@ def test_a_self_referral_route_with_only_an_organisation_website_names_it(client
         "No document gives a contact for CLEAR (Change that Lasts Early Awareness Raising), Cardiff: the person "
         "can contact Respect through https://www.respect.uk.net/" in reasons
     )
+
+
+def test_the_cards_are_kept_without_the_case_and_read_back_as_rendered(client):
+    """The shown cards come from the shared cache (``directory/cards.py``), as the search page's do: kept
+    per service, language and data version with the service's public data only. The reasons, which follow
+    from the case, are put in per request and never kept; a page from kept cards is the page rendered afresh."""
+    cache.clear()
+    answers = {"area": "cardiff", "risk": "high", "marac": "yes", "harm": "intimate_partner"}
+    first = post(client, **answers).content.decode()
+    assert "Takes high" in first and "Works with intimate-partner abuse" in first
+    kept = [text for text in cached_strings() if 'class="app-service-card"' in text]
+    assert [text for text in kept if "Referral pack for" in text], "the person's own cards are kept"
+    assert [text for text in kept if "Referral pack for" not in text], "the other sections' cards are kept"
+    assert not [text for text in cached_strings() if "Takes high" in text or "Works with" in text]
+    again = post(client, **answers).content.decode()
+    assert without_token(again) == without_token(first)
+
+
+def cached_strings():
+    """Every value in the (in-memory) cache, unpickled, as text."""
+    return [str(pickle.loads(value)) for value in cache._cache.values()]  # noqa: S301 - the test's own cache
+
+
+def without_token(body):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", body)
