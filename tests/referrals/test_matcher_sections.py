@@ -221,6 +221,7 @@ def test_what_sql_rules_out_is_what_eligibility_rules_out_on_the_real_directory(
     assert any(sizes)
 
 
+@pytest.mark.slow  # 400 generated services; the real directory's areas above stay in make test-fast
 def test_what_sql_rules_out_is_what_eligibility_rules_out_on_a_synthetic_directory(monkeypatch):
     generate(400, 12, seed=5)
     monkeypatch.setattr(services, "SHOWN_NOT_FITTING", 4)  # so that some are left unread

@@ -154,7 +154,8 @@ def grouped_pages_match_the_one_ordering(query, per_page):
     return sizes, meeting
 
 
-@pytest.mark.parametrize("generated", [0, 100])
+# 100 generated services: the slow tier (make test, CI); the real directory alone stays in make test-fast.
+@pytest.mark.parametrize("generated", [0, pytest.param(100, marks=pytest.mark.slow)])
 def test_a_grouped_page_read_a_group_at_a_time_is_the_page_of_the_one_ordering(generated):
     from directory.synthetic import generate
 
