@@ -83,16 +83,17 @@ def build(args, size):
 
 
 def targets(args, size):
-    """The area, service and search word to ask for at this size (read from the database)."""
+    """The area, service (its organisation and Open Referral id) and search word to ask for at this size."""
     env = env_for(args, size)
     code = (
         "import json; from django.utils import timezone; from directory.models import Service; "
         "from regions.models import Area; "
         "a = Area.objects.filter(slug__in=['cardiff','synth-council-0']).first(); "
+        "from opendata.oruk import service_id; "
         "s = Service.objects.filter(slug='drive-cardiff-and-vale').first() or "
         "Service.objects.referable().current(timezone.localdate()).order_by('pk').first(); "
-        "print(json.dumps({'area': a.slug, 'service': s.slug, 'n': Service.objects.count(), "
-        "'areas': Area.objects.count()}))"
+        "print(json.dumps({'area': a.slug, 'service': s.slug, 'organisation': s.organisation.slug, "
+        "'api_id': str(service_id(s)), 'n': Service.objects.count(), 'areas': Area.objects.count()}))"
     )
     out = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
@@ -198,7 +199,7 @@ def _pair(result):
 def measure_memory(args, size):
     """Peak RSS growth of a worker serving each export once, on a fresh server each time."""
     out = {}
-    for target in ("/services/export.csv", "/coverage/matrix.csv", "/api/oruk/services"):
+    for target in ("/services/export.csv", "/coverage/matrix.csv", "/api/oruk/services", "/api/oruk/datapackage.zip"):
         flush_cache(args)
         with Server(args, size) as server:
             client = Client(args.port, "")
