@@ -143,7 +143,7 @@ class ServiceList(OpenReferralView):
         build = oruk.service_minimal if shape.cleaned_data["minimal"] == "true" else oruk.service_summary
         if full:
             build = oruk.service_full
-        services = self.filter_queryset(queries.services(full=full)).distinct()
+        services = self.filter_queryset(queries.services(full=full))  # each filter gives a service once
         return self.page(services, lambda service: build(service, request))
 
 

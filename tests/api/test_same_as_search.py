@@ -3,7 +3,7 @@
 import pytest
 
 from directory.filters import ALL_AUDIENCES
-from directory.models import Service
+from directory.models import FocusKind, Service
 from opendata.oruk import service_id
 from opendata.taxonomies import stable_id
 
@@ -53,6 +53,15 @@ def test_a_taxonomy_id_finds_services_with_any_of_its_terms(client):
     with_risk = sorted(Service.objects.referable().exclude(risk_levels=None).values_list("slug", flat=True).distinct())
     assert api_slugs(client, taxonomy_id=stable_id("risk-level")) == with_risk
     assert len(with_risk) < Service.objects.referable().count()
+
+
+@pytest.mark.parametrize("kind", [FocusKind.AUDIENCE, FocusKind.HARM])
+def test_a_taxonomy_id_over_focus_rows_lists_each_service_once(client, kind):
+    # A service states several audiences or harms: asked for "any term", it is listed once, not once per row.
+    stated = Service.objects.referable().filter(focus__kind=kind, focus__applies=True)
+    assert stated.count() > stated.distinct().count(), "the real directory has services stating several"
+    slug = {FocusKind.AUDIENCE: "audience", FocusKind.HARM: "harm"}[kind]
+    assert api_slugs(client, taxonomy_id=stable_id(slug)) == sorted(stated.values_list("slug", flat=True).distinct())
 
 
 def test_filters_combine_with_and(client):
