@@ -144,5 +144,7 @@ def area_detail(request, slug):
     return response
 
 
+@reader_page
 def area_list(request):
+    """Every area by name (hundreds at national scale): the same for every reader, kept until the data changes."""
     return render(request, "directory/area_list.html", {"areas": Area.objects.all()})

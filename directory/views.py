@@ -45,7 +45,9 @@ def service_detail(request, slug):
     return render(request, "directory/service_detail.html", {"service": service, "glossary": glossary})
 
 
+@reader_page
 def organisation_detail(request, slug):
+    """An organisation and its services: the same for every reader, kept until the data changes (``reader_page``)."""
     organisation = get_object_or_404(Organisation.objects.with_services(), slug=slug)
     services = organisation.services.for_home_page().with_timeline(timezone.localdate())
     return render(request, "directory/organisation_detail.html", {"organisation": organisation, "services": services})

@@ -5,7 +5,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from directory.cards import service_cards
 from directory.models import Service
-from directory.pagecache import current_version
+from directory.pagecache import current_version, reader_page
 
 from .forms import CaseForm, rendered
 from .services import match_case, shown
@@ -58,7 +58,9 @@ def cards(page, version):
     return found
 
 
+@reader_page
 def referral_pack(request, slug):
-    """A printable list of what a referrer must gather for one service."""
+    """A printable list of what a referrer must gather for one service: about the service only, never a case, so
+    the same for every reader and kept until the data changes (``reader_page``)."""
     service = get_object_or_404(Service.objects.for_detail_page(), slug=slug)
     return render(request, "referrals/referral_pack.html", {"service": service})

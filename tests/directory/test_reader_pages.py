@@ -158,3 +158,22 @@ def test_a_choice_label_is_what_the_models_display_says(language):
             assert str(choice_label(row, name)) == getattr(row, f"get_{name}_display")()
         row = StatusEvent(status="not-a-status")
         assert choice_label(row, "status") == row.get_status_display() == "not-a-status"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/areas/", "/organisations/respect/", "/find/referral-pack/drive-cardiff-and-vale/"],
+    ids=["area list", "organisation page", "referral pack"],
+)
+def test_other_pages_about_the_directory_are_kept_for_readers_until_the_data_changes(admin_client, url):
+    # Pages about the directory only (never a case): computed once per data version and language for readers.
+    client = Client()  # a reader, signed out, beside the signed-in editor
+    first = client.get(url)
+    assert first.status_code == 200 and computed(first)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert not computed(again) and len(queries) == 1 and again.content == first.content
+    assert computed(admin_client.get(url))  # an editor's page is always computed
+    Area.objects.filter(slug="cardiff").update(name_en="Cardiff (renamed)")
+    Service.objects.get(slug="drive-cardiff-and-vale").save()  # an edit bumps the data version
+    assert computed(client.get(url))
