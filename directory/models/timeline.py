@@ -44,7 +44,7 @@ class TimelineDay(models.Model):
     # No database constraint and nothing done on delete: a deleted service's rows belong to a superseded version
     # (the delete bumped it) and go with it.
     service = models.ForeignKey(
-        Service, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+        Service, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="timeline_days"
     )
     status = models.CharField(max_length=20, blank=True)  # timeline_status
     evidence = models.DateField(null=True)  # timeline_evidence
