@@ -140,7 +140,7 @@ def area_detail(request, slug):
         },
     )
     # Kept at a page's own address only (?page=2 on page 2), not at every other spelling of it.
-    response.canonical = list(request.GET) == ["page"] and request.GET.getlist("page") == [str(page.number)]
+    response.canonical = request.META.get("QUERY_STRING") == f"page={page.number}"
     return response
 
 

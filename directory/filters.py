@@ -1,6 +1,7 @@
 """The search filters: every result page is a shareable URL of GET parameters."""
 
 import hashlib
+from urllib.parse import urlencode
 
 import django_filters
 from crispy_forms_gds.layout import Button, Field, Size
@@ -334,6 +335,33 @@ class ServiceFilter(django_filters.FilterSet):
         at = names.index("risk_stated")
         stated = sum(size for values, size in sizes.items() if values[at])
         return stated, sum(sizes.values()) - stated
+
+    # What a browser sends beside the filters when the form is submitted (the search button's name, no value).
+    SUBMIT = ("submit", "")
+
+    def canonical_queries(self, page_number):
+        """The query strings at which this search's page ``page_number`` is kept whole for every reader
+        (``pagecache.reader_page``): the filters in the form's order with their validated values, either those given
+        only (a link) or every one, empty or not, then the search button (the form as a browser submits it); then
+        ``page``, where given, as the page shows it. Any other spelling of the same search is computed each time and
+        never kept, so the cache holds at most four addresses per search and page. None for a search with words
+        (never kept: what someone typed is never stored) or an invalid one.
+        """
+        if not self.is_valid() or self.form.cleaned_data.get("q"):
+            return set()
+        pairs = []
+        for name in self.Meta.fields:
+            value = self.form.cleaned_data.get(name)
+            if value in (None, ""):
+                value = ""
+            elif hasattr(value, "_meta"):
+                value = getattr(value, self.form.fields[name].to_field_name or "pk")
+            pairs.append((name, str(value)))
+        given = [(name, value) for name, value in pairs if value]
+        submitted = [*pairs, self.SUBMIT]
+        page = [("page", str(page_number))]
+        shapes = [given + page, submitted + page] + ([given, submitted] if page_number == 1 else [])
+        return {urlencode(shape) for shape in shapes}
 
     @property
     def chosen(self):

@@ -11,9 +11,9 @@ page. Bulk writes that send no signals (``QuerySet.update``, ``bulk_create``) mu
 historical models) and ``flush`` bump it when they finish (``post_migrate``). The kept timeline
 (``directory.models.timeline``) is keyed by the same version; its own writes bump nothing.
 
-Service and area pages (one per service, one per area's page of services) are kept the same way
-for anonymous readers by :func:`reader_page`, at their own addresses only; anyone signed in gets
-them computed.
+Service, area and search pages (one per service, one per area's page of services, one per search
+without typed words) are kept the same way for anonymous readers by :func:`reader_page`, at their
+own addresses only; anyone signed in gets them computed.
 """
 
 import contextvars
@@ -220,32 +220,50 @@ def shared_page(view):
     return wrapped
 
 
-def reader_page(view):
-    """Serve an anonymous reader's page from the shared cache until the data version changes (service and area pages).
+def reader_key(request):
+    """The key of an anonymous reader's page (``reader_page``): as ``cache_keys``, but by the query string exactly as
+    it came (a page repeats it in its links: ``?a=1&b=2`` and ``?b=2&a=1`` are two pages)."""
+    parts = [get_language() or "", timezone.localdate().isoformat(), request.path, request.META.get("QUERY_STRING", "")]
+    page = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    version = hashlib.sha256(current_version().encode()).hexdigest()[:16]
+    return f"page:{connection.alias}:{page}:{version}:reader"
 
-    These pages depend only on the address, the data, the date and the language (keyed as ``shared_page``'s), and
-    there is one per service and per area's page of services, so the cache holds a bounded number of them: a page
-    is stored only at its canonical address, with no query string, or where the view marked the response
-    ``canonical`` (an area's page number as the page shows it). Any other query string (``?x=1``) is computed afresh
-    each time and never stored, so no one can fill the cache. A signed-in user (an editor) always gets the page
-    computed for them and nothing of theirs is stored; a response that sets a cookie is never stored. Each page is
-    computed in tens of milliseconds, so there is no lock: after a change the next request for it computes it. Kept
-    compressed (a fifth of the size: 10,000 services' pages in two languages).
+
+def reader_page(view=None, *, private=()):
+    """Serve an anonymous reader's page from the shared cache until the data version changes (service, area and
+    search pages).
+
+    These pages depend only on the address, the data, the date and the language (keyed by them and the data version,
+    ``reader_key``), so the cache holds a bounded number of them: a page is stored only at its canonical address,
+    with no query string, or where the view marked the response ``canonical`` (an area's page number as the page
+    shows it; a search's validated filters in the form's order). Any other query string (``?x=1``) is computed
+    afresh each time and never stored, so no one can fill the cache with spellings of one page. A request with a
+    ``private`` parameter given (a search's typed words) is neither looked up nor stored: what someone typed is
+    never part of a key or a value. A signed-in user (an editor) always gets the page computed for them and
+    nothing of theirs is stored; a response that sets a cookie is never stored. Each page is computed in tens of
+    milliseconds, so there is no lock: after a change the next request for it computes it. Kept compressed (a
+    fifth of the size: 10,000 services' pages in two languages).
     """
+    if view is None:
+        return functools.partial(reader_page, private=private)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         user = getattr(request, "user", None)
-        if request.method != "GET" or (user is not None and user.is_authenticated):
+        if (
+            request.method != "GET"
+            or (user is not None and user.is_authenticated)
+            or any(value for name in private for value in request.GET.getlist(name))
+        ):
             return view(request, *args, **kwargs)
-        key = cache_keys(request)[0] + ":reader"
+        key = reader_key(request)
         entry = cache.get(key)
         if entry is not None:
             status, headers, content = entry
             return _from_cache((status, headers, zlib.decompress(content)))
         response = view(request, *args, **kwargs)
         if (
-            (not request.GET or getattr(response, "canonical", False))
+            (not request.META.get("QUERY_STRING") or getattr(response, "canonical", False))
             and response.status_code == 200
             and not response.streaming
             and not response.cookies

@@ -60,8 +60,14 @@ def glossary(request):
 SEARCH_PAGE_SIZE = 20
 
 
+@reader_page(private=("q",))
 def service_search(request):
-    """Search with filters; results say why they matched, and an empty result says what is nearest."""
+    """Search with filters; results say why they matched, and an empty result says what is nearest.
+
+    The same for every reader without typed words: kept whole in the shared cache until the data changes
+    (``reader_page``) at a search's canonical addresses (``ServiceFilter.canonical_queries``); a search with words
+    is always computed and nothing of it stored.
+    """
     graph = SimpleLazyObject(AreaGraph.load)  # read only where an area is chosen
     filterset = ServiceFilter(request.GET, queryset=Service.objects.referable().for_search_page(), graph=graph)
     if not filterset.is_valid():
@@ -83,7 +89,7 @@ def service_search(request):
             graph=graph,
             today=filterset.today,
         )
-    return render(
+    response = render(
         request,
         "directory/service_search.html",
         {
@@ -99,6 +105,8 @@ def service_search(request):
             "adjacent": nearest[1],
         },
     )
+    response.canonical = request.META.get("QUERY_STRING", "") in filterset.canonical_queries(page.number)
+    return response
 
 
 def service_export(request):

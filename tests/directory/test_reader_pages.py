@@ -98,6 +98,16 @@ def test_an_area_page_is_kept_at_its_own_address_only(client):
     assert computed(client.get(DRIVE + "?x=1"))
 
 
+def test_a_kept_page_is_never_served_at_another_spelling_of_its_address(client):
+    """A page repeats its own address in its links (the language switch): ``?page=%31`` is not ``?page=1``'s page."""
+    kept = client.get("/areas/cardiff/?page=1")
+    for url in ("/areas/cardiff/?page=%31", "/areas/cardiff/?&"):
+        response = client.get(url)
+        assert computed(response), url
+        assert response.content != kept.content, url
+    assert b"%3Fpage%3D%2531" in client.get("/areas/cardiff/?page=%31").content
+
+
 @pytest.mark.parametrize("slug", ["south-wales-police", "cardiff", "wales"])
 def test_an_area_page_read_by_ids_is_the_page_read_in_one_query(slug):
     from directory.area_views import AreaServices

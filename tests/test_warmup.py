@@ -1,0 +1,24 @@
+"""A worker imports every view and compiles every template when it loads the application (config.warmup)."""
+
+import pytest
+from django.db import connection
+from django.template import engines
+from django.template.loader import get_template
+from django.test.utils import CaptureQueriesContext
+
+from config.warmup import warm
+
+
+@pytest.mark.django_db
+def test_warm_compiles_the_templates_and_reads_no_database():
+    engine = engines["django"].engine
+    with CaptureQueriesContext(connection) as queries:
+        compiled = warm()
+    assert not queries
+    assert compiled > 50  # the project's own templates at least, and the form library's
+    # With the cached loader (production) the templates pages render are now in memory.
+    for loader in engine.template_loaders:
+        if hasattr(loader, "get_template_cache"):
+            assert "directory/service_search.html" in loader.get_template_cache
+            assert "base.html" in loader.get_template_cache
+    get_template("directory/service_search.html")
