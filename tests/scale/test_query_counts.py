@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from directory.models import Service
 from directory.synthetic import generate
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,22 @@ def test_the_export_streams(client):
     assert not response.has_header("Content-Length")
     first = next(iter(response.streaming_content)).decode()
     assert re.match(r"slug,name,organisation", first)
+
+
+def test_a_cards_reads_do_not_depend_on_its_routes():
+    """``for_home_page`` (the organisation page, a coverage cell's lists) runs as many queries for services
+    without a route as for those with one: each route's pathway is joined in, not read by a second prefetch."""
+
+    def reads(services):
+        with CaptureQueriesContext(connection) as queries:
+            rows = list(services.for_home_page())
+            assert all(route.pathway.name for row in rows for route in row.pathways.all())
+        return rows, len(queries)
+
+    without = list(Service.objects.filter(pathways=None).values_list("pk", flat=True)[:5])
+    with_routes = list(Service.objects.exclude(pathways=None).values_list("pk", flat=True)[:5])
+    rows_without, n_without = reads(Service.objects.filter(pk__in=without))
+    rows_with, n_with = reads(Service.objects.filter(pk__in=with_routes))
+    assert rows_without and not any(row.pathways.all() for row in rows_without)
+    assert rows_with and all(row.pathways.all() for row in rows_with)
+    assert n_without == n_with == 3  # the services (organisation joined), their risk levels, their routes
