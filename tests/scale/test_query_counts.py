@@ -82,7 +82,7 @@ PAGES = [
     "/api/oruk/services",
     "/api/oruk/services?full=true",
     "/api/oruk/services?minimal=true&page=2&per_page=10",
-    "/api/oruk/services?area={area}&taxonomy_term_id={term}",
+    "/api/oruk/services?area={area}&taxonomy_term_id={term_id}",
     "/api/oruk/services/{service_id}",
     "/api/oruk/service_at_locations",
     "/api/oruk/service_at_locations/{service_id}",
@@ -157,7 +157,6 @@ def names(area, service=None):
         "service_id": service_id(chosen),
         "organisation_id": organisation_id(organisation),
         "taxonomy_id": risk.id,
-        "term": stable_id(risk.slug, "high"),
         "term_id": stable_id(risk.slug, "high"),
     }
 
