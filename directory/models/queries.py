@@ -343,7 +343,11 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def for_home_page(self):
-        return self.select_related("organisation").prefetch_related("risk_levels", "pathways__pathway")
+        """A card's data. Each route's pathway joined in: as a second prefetch it was read only when some row had a
+        route, so a page's queries depended on its rows (a coverage cell of prevention services ran one fewer)."""
+        return self.select_related("organisation").prefetch_related(
+            "risk_levels", models.Prefetch("pathways", queryset=ServicePathway.objects.select_related("pathway"))
+        )
 
     def for_list_page(self):
         return self.select_related("organisation", "programme").prefetch_related(
