@@ -19,6 +19,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from .models.queries import routes_with_pathway
 from .pagecache import TIMEOUT, current_version
 
 TEMPLATE = "includes/_service_card.html"
@@ -32,8 +33,13 @@ CLAIM_ANNOTATIONS = (
     "timeline_unconfirmed",
     "timeline_earliest",
 )
-# What a card reads beyond the service's own row (``areas`` too where it says "somewhere in …").
-CARD_READS = ("organisation", "risk_levels", "pathways__pathway")
+
+
+def card_reads():
+    """The prefetches for a card's reads beyond the service's own row (``areas`` too where it says "somewhere in …")."""
+    return ("organisation", "risk_levels", routes_with_pathway())
+
+
 REASONS = "\x00reasons\x00"  # PostgreSQL text cannot hold a NUL: no service's words contain it
 REASONS_ITEM = f"<li>{REASONS}</li>"
 
@@ -63,7 +69,7 @@ def service_cards(results, *, version=None, **options):
     found = cache.get_many([key for key in keys if key is not None])
     # What a card reads beyond the row, for the cards rendered now (nothing where all come from the cache).
     unfound = [service for (service, _reasons), key in zip(results, keys, strict=True) if key not in found]
-    prefetch_related_objects(unfound, *CARD_READS, *(["areas"] if options.get("extent_unstated_here") else []))
+    prefetch_related_objects(unfound, *card_reads(), *(["areas"] if options.get("extent_unstated_here") else []))
     missing = {}
     cards = []
     for (service, reasons), key in zip(results, keys, strict=True):

@@ -4,6 +4,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from directory.models import Organisation, Service
+from directory.models.queries import routes_with_pathway
 
 from .taxonomies import stable_id
 
@@ -25,7 +26,7 @@ def services(full=False):
     )
     if full:
         queryset = queryset.prefetch_related(
-            "risk_levels", "areas", "pathways__pathway", "citations__document", "focus"
+            "risk_levels", "areas", routes_with_pathway(), "citations__document", "focus"
         )
     return queryset.order_by("name", "slug")
 

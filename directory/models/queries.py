@@ -29,6 +29,13 @@ def one_of_or_none(rows, condition):
     return ~Q(Exact(Coalesce(Subquery(met.values("met"), output_field=IntegerField()), Value(1)), 0))
 
 
+def routes_with_pathway():
+    """Prefetch a service's routes with each one's pathway joined in: one query, run whether or not any row has a
+    route (as ``"pathways__pathway"`` the pathways were a second query, run only when some row had a route, so a
+    page's query count depended on its rows). A new ``Prefetch`` each time: one holds its queryset's results."""
+    return models.Prefetch("pathways", queryset=ServicePathway.objects.select_related("pathway"))
+
+
 class ServiceQuerySet(models.QuerySet):
     def referable(self):
         """Services a practitioner here could use: not comparators elsewhere in the UK."""
@@ -345,13 +352,11 @@ class ServiceQuerySet(models.QuerySet):
     def for_home_page(self):
         """A card's data. Each route's pathway joined in: as a second prefetch it was read only when some row had a
         route, so a page's queries depended on its rows (a coverage cell of prevention services ran one fewer)."""
-        return self.select_related("organisation").prefetch_related(
-            "risk_levels", models.Prefetch("pathways", queryset=ServicePathway.objects.select_related("pathway"))
-        )
+        return self.select_related("organisation").prefetch_related("risk_levels", routes_with_pathway())
 
     def for_list_page(self):
         return self.select_related("organisation", "programme").prefetch_related(
-            "risk_levels", "areas", "pathways__pathway", "focus__document"
+            "risk_levels", "areas", routes_with_pathway(), "focus__document"
         )
 
     def for_search_page(self):
@@ -368,7 +373,7 @@ class ServiceQuerySet(models.QuerySet):
         return self.select_related("organisation", "programme").prefetch_related(
             "risk_levels",
             "areas",
-            models.Prefetch("pathways", queryset=ServicePathway.objects.select_related("pathway")),
+            routes_with_pathway(),
             models.Prefetch("focus", queryset=ServiceFocus.objects.select_related("document")),
             "contacts",
         )
@@ -383,7 +388,7 @@ class ServiceQuerySet(models.QuerySet):
             "risk_levels",
             "areas",
             "contacts",
-            models.Prefetch("pathways", queryset=ServicePathway.objects.select_related("pathway")),
+            routes_with_pathway(),
             *(models.Prefetch(name, queryset=model.objects.select_related("document")) for name, model in documented),
             "availability_notes",
             models.Prefetch(
@@ -409,12 +414,12 @@ class ServiceQuerySet(models.QuerySet):
         return self.select_related("organisation").prefetch_related(
             "risk_levels",
             "areas",
-            models.Prefetch("pathways", queryset=ServicePathway.objects.select_related("pathway")),
+            routes_with_pathway(),
         )
 
     def for_export(self):
         return self.select_related("organisation").prefetch_related(
-            "risk_levels", "areas", "pathways__pathway", "contacts", "citations__document"
+            "risk_levels", "areas", routes_with_pathway(), "contacts", "citations__document"
         )
 
 
