@@ -24,13 +24,13 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    prefetch_related_objects,
 )
 
 from directory.eligibility import CHECK, CRITERIA, FITS, NO, Eligibility
 from directory.eligibility.case import UNKNOWN
 from directory.eligibility.criteria import BY_NAME
 from directory.models import Audience, FocusKind, Scope, Service, ServiceFocus
+from directory.models.queries import read_matcher_rows
 from regions.models import AreaGraph
 
 __all__ = ["CHECK", "FITS", "NO", "judge", "match_case", "shown"]
@@ -178,7 +178,6 @@ def match_case(case, *, today, services=None, graph=None, show=None):
     listed = set()
     if services is None:
         queryset = Service.objects.referable().current(today).covering(area, graph=graph).for_matcher()
-        lookups = queryset._prefetch_related_lookups  # for_matcher's, for the services read in full
         services = [
             service
             for service in ruled_out_in_sql(queryset.prefetch_related(None), case)
@@ -187,7 +186,7 @@ def match_case(case, *, today, services=None, graph=None, show=None):
         ruled = [service for service in services if service.sql_ruled_out]
         # The first that do not fit, in this order, are among the first ruled out here: the page lists them.
         listed = set(ruled if show == "no" else ruled[:SHOWN_NOT_FITTING])
-        prefetch_related_objects([s for s in services if not s.sql_ruled_out or s in listed], *lookups)
+        read_matcher_rows([s for s in services if not s.sql_ruled_out or s in listed])  # for_matcher's rows
     fits, check, no = [], [], []
     sections = {"partners": [], "processes": [], "helplines": []}
     for service in services:
