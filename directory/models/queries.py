@@ -425,7 +425,6 @@ class ServiceQuerySet(models.QuerySet):
         )
 
 
-
 # What ``ServiceQuerySet.for_matcher`` prefetches, as ``read_matcher_rows`` reads it.
 MATCHER_ROWS = ("risk_levels", "areas", "pathways", "focus", "contacts")
 
