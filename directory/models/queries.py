@@ -486,8 +486,23 @@ def read_matcher_rows(services):
     for service in services:
         cache = service.__dict__.setdefault("_prefetched_objects_cache", {})
         for name in MATCHER_ROWS:
-            rows = models.QuerySet(models_of.get(name, Contact))
-            rows._result_cache, rows._prefetch_done = found[name][service.pk], True
+            rows = ReadRows(models_of.get(name, Contact))
+            rows._result_cache, rows._prefetch_done, rows.read_for = found[name][service.pk], True, (service, name)
+            cache[name] = rows
+
+
+class ReadRows(models.QuerySet):
+    """One service's rows of one relation as ``read_matcher_rows`` read them: read from what was read, as a
+    prefetched queryset is; a queryset made from them (``filter``, ``order_by`` …) asks the database for that
+    service's rows, as one made from a prefetched queryset does, not for every row of the table."""
+
+    def _chain(self):
+        service, name = self.read_for
+        cache = service._prefetched_objects_cache
+        rows = cache.pop(name)  # the related manager's own queryset, as if nothing were read
+        try:
+            return getattr(service, name).get_queryset()._chain()
+        finally:
             cache[name] = rows
 
 

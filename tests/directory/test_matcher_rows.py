@@ -69,3 +69,18 @@ def test_no_services_no_queries():
     with CaptureQueriesContext(connection) as queries:
         read_matcher_rows([])
     assert not queries.captured_queries
+
+
+def test_a_queryset_made_from_the_rows_asks_for_that_services_rows():
+    services = list(Service.objects.all())
+    read_matcher_rows(services)
+    service = next(service for service in services if len(service.focus.all()) > 1)
+    kind = service.focus.all()[0].kind
+    expected = [row.pk for row in Service.objects.get(pk=service.pk).focus.filter(kind=kind)]
+    assert [row.pk for row in service.focus.filter(kind=kind)] == expected
+    assert [row.pk for row in service.focus.all().order_by("-pk")] == sorted(
+        expected + [row.pk for row in service.focus.all() if row.kind != kind], reverse=True
+    )
+    assert list(service.risk_levels.filter(pk__in=[])) == []
+    assert [area.pk for area in service.areas.order_by("pk")] == sorted(area.pk for area in service.areas.all())
+    assert len(service.focus.all()) == len(list(service.focus.all()))  # still read from what was read
