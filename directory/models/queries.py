@@ -371,7 +371,8 @@ class ServiceQuerySet(models.QuerySet):
         """The list page's data plus contacts and each row's document, for the matcher's reasons.
 
         Routes with their pathway and focus rows with their document each in one query (joined, not a
-        second prefetch over every row)."""
+        second prefetch over every row). The matcher itself reads the service rows with this select_related and
+        these rows with ``read_matcher_rows``, for the services it judges in full only."""
         return self.select_related("organisation", "programme").prefetch_related(
             "risk_levels",
             "areas",
