@@ -472,16 +472,23 @@ def read_matcher_rows(services):
         ordered=RiskLevel.objects.all(),  # a handful of rows: read whole
     )
     shared("areas", Area, Service.areas.through.objects.filter(service_id__in=ids).values_list("service_id", "area_id"))
+
+    def each_services(model):
+        """``model``'s rows of these services, each service's in the model's order (first by "service"). Sorted by
+        the service's id, not its name: the model's order joins every row to its service to sort by name (~2 ms
+        a query at 10,000 services, against ~0.3), and each service's rows are taken apart here anyway."""
+        return model.objects.filter(service_id__in=ids).order_by("service_id", *model._meta.ordering[1:])
+
     pathways = {pathway.pk: pathway for pathway in ReferralPathway.objects.all()}  # a handful of rows: read whole
-    for link in ServicePathway.objects.filter(service_id__in=ids):
+    for link in each_services(ServicePathway):
         link.pathway = pathways[link.pathway_id]
         found["pathways"][link.service_id].append(link)
-    rows = list(ServiceFocus.objects.filter(service_id__in=ids))
+    rows = list(each_services(ServiceFocus))
     documents = Document.objects.in_bulk({row.document_id for row in rows})
     for row in rows:
         row.document = documents[row.document_id]
         found["focus"][row.service_id].append(row)
-    for contact in Contact.objects.filter(service_id__in=ids):
+    for contact in each_services(Contact):
         found["contacts"][contact.service_id].append(contact)
     models_of = {"risk_levels": RiskLevel, "areas": Area, "pathways": ServicePathway, "focus": ServiceFocus}
     for service in services:

@@ -7,7 +7,7 @@ from django.db.models import prefetch_related_objects
 from django.test.utils import CaptureQueriesContext
 
 from directory.cards import CARD_READS
-from directory.models import Service
+from directory.models import Contact, Service, ServiceFocus, ServicePathway
 from directory.models.queries import MATCHER_ROWS, read_matcher_rows
 from directory.synthetic import generate
 
@@ -84,3 +84,9 @@ def test_a_queryset_made_from_the_rows_asks_for_that_services_rows():
     assert list(service.risk_levels.filter(pk__in=[])) == []
     assert [area.pk for area in service.areas.order_by("pk")] == sorted(area.pk for area in service.areas.all())
     assert len(service.focus.all()) == len(list(service.focus.all()))  # still read from what was read
+
+
+def test_the_models_read_by_service_are_ordered_by_service_first():
+    """``read_matcher_rows`` orders these by the service's id, then the rest of their own order."""
+    for model in (ServicePathway, ServiceFocus, Contact):
+        assert model._meta.ordering[0] == "service", model
