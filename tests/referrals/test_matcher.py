@@ -149,11 +149,11 @@ def test_answers_are_not_stored_or_cached(client):
     assert writes == []
 
 
-# 10 once the questions are in the cache (routes with their pathway and focus rows with their document read in
-# one query each); the first answer after a change (or in a new language) renders them: the data version twice
+# 14 once the questions are in the cache (the judged services' rows by ``read_matcher_rows``: 9, links and their
+# shared rows apart); the first answer after a change (or in a new language) renders them: the data version twice
 # (the questions' and the area options' keys), the areas and the risk levels; and the kept timeline's first fill
 # at this data version adds its 5 (tests/directory/test_timeline_day.py).
-MATCHER_QUERIES = 19
+MATCHER_QUERIES = 23
 
 
 def test_matcher_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
