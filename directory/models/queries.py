@@ -437,7 +437,7 @@ def read_matcher_rows(services):
     each: ~20 ms for the matcher's ~120 services) and an instance for every joined row; here the links are read
     as ids, and the rows they share (risk levels, areas, pathways, documents) are read once each and shared. The
     lists are kept where Django's prefetch keeps them (``_prefetched_objects_cache``, as ``prefetch_one_level``
-    does), so whatever later asks for a prefetch of these (the cards' ``CARD_READS``) finds them read.
+    does), so whatever later asks for a prefetch of these (the cards' ``card_reads()``) finds them read.
     tests/directory/test_matcher_rows.py compares the result with ``for_matcher``'s.
     """
     from regions.models import Area

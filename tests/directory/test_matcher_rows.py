@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import prefetch_related_objects
 from django.test.utils import CaptureQueriesContext
 
-from directory.cards import CARD_READS
+from directory.cards import card_reads
 from directory.models import Contact, Service, ServiceFocus, ServicePathway
 from directory.models.queries import MATCHER_ROWS, read_matcher_rows
 from directory.synthetic import generate
@@ -39,7 +39,7 @@ def assert_same_as_for_matcher():
     assert len(queries) == 9  # a fixed number at any size
     with CaptureQueriesContext(connection) as queries:
         read = {service.pk: rows(service) for service in services}
-        prefetch_related_objects(services, *CARD_READS)  # the cards find what they read already read
+        prefetch_related_objects(services, *card_reads())  # the cards find what they read already read
     assert not queries.captured_queries
     assert read == prefetched
     assert {name for name in MATCHER_ROWS} == {lookup.prefetch_to for lookup in for_matcher_lookups()}
