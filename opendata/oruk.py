@@ -200,19 +200,27 @@ def contacts(service):
     return items
 
 
-def attributes(service):
+def attribute_links(service):
+    """``[(attribute, term)]``: each term ``service`` carries, and the attribute linking them without the term
+    nested (the data package's attribute table; its terms are a table of their own)."""
     sid = service_id(service)
     return [
-        {
-            "id": stable_id("attribute", service.slug, term.id),
-            "link_id": sid,
-            "link_type": "service",
-            "taxonomy_term_id": term.id,
-            "taxonomy_term": taxonomy_term(term),
-        }
+        (
+            {
+                "id": stable_id("attribute", service.slug, term.id),
+                "link_id": sid,
+                "link_type": "service",
+                "taxonomy_term_id": term.id,
+            },
+            term,
+        )
         for dimension in DIMENSIONS
         for term in dimension.terms_of(service)
     ]
+
+
+def attributes(service):
+    return [attribute | {"taxonomy_term": taxonomy_term(term)} for attribute, term in attribute_links(service)]
 
 
 def funding(service):

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -262,7 +262,7 @@ class DataPackage(OpenReferralView):
         description="Every published service as the profile's tabular data package (datapackage.json and CSVs).",
     )
     def get(self, request):
-        response = HttpResponse(package.build_zip(queries.services(full=True)), content_type="application/zip")
+        response = StreamingHttpResponse(package.zip_chunks(), content_type="application/zip")
         response["Content-Disposition"] = 'attachment; filename="datapackage.zip"'
         return response
 
