@@ -72,7 +72,7 @@ def descriptor():
 def _organisations():
     """Each organisation once, where its first service comes in the services' order."""
     seen = set()
-    for service in queries.in_order(queries.referable()):
+    for service in queries.in_order(queries.referable("organisation").only("organisation")):
         if service.organisation_id not in seen:
             seen.add(service.organisation_id)
             yield oruk.organisation_summary(service.organisation)
@@ -87,20 +87,33 @@ def _citations(service):
     return [{"service_id": sid, **citation} for citation in oruk.citations(service)]
 
 
-# Each table drawn from the services: what it reads beside each service (``queries.in_order``), whether it needs
-# the timeline (the status) and when each entry was last edited, and its rows for one service.
+# Each table drawn from the services: the services it reads (only the columns its rows use: reading any other
+# would cost a query per service, which tests/api/test_datapackage.py would see), what it reads beside each
+# service (``queries.in_order``), and its rows for one service.
 PER_SERVICE = {
-    "service": (("contacts", "availability_notes"), True, lambda service: [oruk.service_summary(service)]),
+    "service": (
+        lambda: queries.referable("organisation", "programme", full=True),
+        ("contacts", "availability_notes"),
+        lambda service: [oruk.service_summary(service)],
+    ),
     "attribute": (
+        lambda: queries.referable(full=True),
         ("risk_levels", "pathways__pathway", "focus"),
-        True,
         lambda service: [attribute for attribute, _term in oruk.attribute_links(service)],
     ),
-    "phone": (("contacts",), False, _phones),
-    "contact": (("contacts",), False, oruk.contacts),
-    "funding": ((), False, oruk.funding),
-    "service_area": (("areas",), False, oruk.service_areas),
-    "citation": (("citations__document",), False, _citations),
+    "phone": (lambda: queries.referable().only("slug"), ("contacts",), _phones),
+    "contact": (lambda: queries.referable().only("slug"), ("contacts",), oruk.contacts),
+    "funding": (
+        lambda: queries.referable().only("slug", "funding_source", "funding_longevity", "funding_note"),
+        (),
+        oruk.funding,
+    ),
+    "service_area": (
+        lambda: queries.referable().only("slug", "area_extent", "area_note"),
+        ("areas",),
+        oruk.service_areas,
+    ),
+    "citation": (lambda: queries.referable().only("slug"), ("citations__document",), _citations),
 }
 
 
@@ -117,8 +130,8 @@ def rows(table):
         return (oruk.taxonomy(dimension) for dimension in taxonomies.DIMENSIONS)
     if table == "taxonomy_term":
         return (oruk.taxonomy_term(term) for term in taxonomies.all_terms())
-    lookups, full, of = PER_SERVICE[table]
-    return (row for service in queries.in_order(queries.referable(full), *lookups) for row in of(service))
+    services, lookups, of = PER_SERVICE[table]
+    return (row for service in queries.in_order(services(), *lookups) for row in of(service))
 
 
 CSV_CHUNK = 64 * 1024  # characters of CSV passed to the compressor at a time

@@ -1,6 +1,6 @@
 """Page-shaped QuerySets for the API: everything a page prints, fetched in a fixed number of queries."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from directory.models import Organisation, Service
@@ -35,9 +35,12 @@ ORDER = ("name", "slug", "pk")
 STREAM_CHUNK = 2000  # rows fetched from a cursor at a time
 
 
-def referable(full=False):
-    """``services()`` without its prefetches, for ``in_order`` (which reads the related rows its own way)."""
-    queryset = Service.objects.referable().select_related("organisation", "programme")
+def referable(*related, full=False):
+    """``services()`` without its prefetches, for ``in_order`` (which reads the related rows its own way), with the
+    rows ``related`` read beside each; ``full`` adds each service's timeline and when it was last edited."""
+    queryset = Service.objects.referable()
+    if related:  # (with no names select_related would follow every foreign key)
+        queryset = queryset.select_related(*related)
     if full:
         queryset = queryset.annotate(last_modified=last_modified()).with_timeline(timezone.localdate())
     return queryset
@@ -53,30 +56,33 @@ class _Related:
     def __init__(self, model, lookup, ids):
         name, *nested = lookup.split("__", 1)
         field = model._meta.get_field(name)
-        if field.many_to_many:  # read through the link table, with the linked row
-            through = field.remote_field.through
-            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        if field.many_to_many:  # the linked rows, each with the service it is linked to (as a prefetch reads them)
             self.model = field.related_model
-            ordering = [f"{target}__{term}" for term in self.model._meta.ordering] + [f"{target}__pk"]
-            rows = through.objects.select_related(target)
-            self.value = lambda row: getattr(row, target)
+            link = field.related_query_name()
+            rows = self.model._default_manager.annotate(
+                **{f"_service_{term}": F(f"{link}__{term}") for term in ORDER}
+            ).filter(_service_pk__in=ids)
+            order = [f"_service_{term}" for term in ORDER]
+            ordering = [*self.model._meta.ordering, "pk"]
+            self.key = "_service_pk"
         else:  # one-to-many: the related model's own rows (``nested`` names what each row's own select reads)
             source = field.field.name
             self.model = field.related_model
             ordering = [term for term in self.model._meta.ordering if term not in (source, f"{source}_id")] + ["pk"]
-            rows = self.model._default_manager.select_related(*nested)
-            self.value = lambda row: row
+            rows = self.model._default_manager.filter(**{f"{source}__in": ids})
+            if nested:
+                rows = rows.select_related(*nested)
+            order = [f"{source}__{term}" for term in ORDER]
+            self.key = f"{source}_id"
         self.name = name
-        self.key = f"{source}_id"
-        rows = rows.filter(**{f"{source}__in": ids}).order_by(*(f"{source}__{term}" for term in ORDER), *ordering)
-        self.rows = rows.iterator(chunk_size=STREAM_CHUNK)
+        self.rows = rows.order_by(*order, *ordering).iterator(chunk_size=STREAM_CHUNK)
         self.head = next(self.rows, None)
 
     def take(self, pk):
         """The rows of the service ``pk`` as a fetched QuerySet (what ``prefetch_related`` leaves behind)."""
         found = []
         while self.head is not None and getattr(self.head, self.key) == pk:
-            found.append(self.value(self.head))
+            found.append(self.head)
             self.head = next(self.rows, None)
         fetched = QuerySet(self.model)
         fetched._result_cache, fetched._prefetch_done = found, True

@@ -8,6 +8,7 @@ page answer the same question the same way. Adding a dimension is one entry in
 ``DIMENSIONS``.
 """
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from directory.models import Attendance, Audience, FocusKind, Format, Harm, Refe
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "perpetrator-services-directory/open-referral")
 
 
+@functools.lru_cache(maxsize=4096)  # a term's or a service's id is asked for again and again in one list
 def stable_id(*parts: str) -> str:
     """A UUID that depends only on ``parts``: the same on every machine, in every release."""
     return str(uuid.uuid5(NAMESPACE, "/".join(parts)))

@@ -42,6 +42,7 @@ PAGES = [
     "/services/export.csv?area={area}&risk=high",
     "/api/oruk/services",
     "/api/oruk/services?full=true",
+    "/api/oruk/datapackage.zip",
 ]
 # The most any page may run (the service page reads a service and each of its kinds of evidence).
 MOST = 25
