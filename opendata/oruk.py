@@ -126,26 +126,27 @@ def alert(service):
     return f"{text}: {note.wait}" if note.wait else text
 
 
-def service_minimal(service, request=None):
+def service_minimal(service, request=None, evidence=True):
     """The id, name and status of a service, and beside the status its evidence: every shape starts from here, so
-    no list or detail publishes a status without what the evidence says and when (``status_evidence``)."""
-    data = {
-        "id": service_id(service),
-        "name": service.name,
-        "status": oruk_status(service),
-        "status_evidence": status_evidence(service),
-    }
+    no list or detail publishes a status without what the evidence says and when (``status_evidence``).
+
+    ``evidence=False`` only for a caller that keeps the profile's columns and no more (the data package's
+    services table): wording the evidence is most of the cost of a service's row.
+    """
+    data = {"id": service_id(service), "name": service.name, "status": oruk_status(service)}
+    if evidence:
+        data["status_evidence"] = status_evidence(service)
     if getattr(service, "last_modified", None):
         data["last_modified"] = service.last_modified.isoformat()
     return data
 
 
-def service_summary(service, request=None):
-    """The one-to-one fields of a service (the profile's ``service_list`` shape)."""
+def service_summary(service, request=None, evidence=True):
+    """The one-to-one fields of a service (the profile's ``service_list`` shape); ``evidence``: ``service_minimal``."""
     website = _first(service, ContactKind.WEBSITE)
     email = _first(service, ContactKind.EMAIL)
     accreditation = service.accreditation or (service.programme.accreditation if service.programme else "")
-    data = service_minimal(service) | {
+    data = service_minimal(service, evidence=evidence) | {
         "organization_id": organisation_id(service.organisation),
         "description": service.description or service.summary,
         "url": website.href if website else None,

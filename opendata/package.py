@@ -94,7 +94,7 @@ PER_SERVICE = {
     "service": (
         lambda: queries.referable("organisation", "programme", full=True),
         ("contacts", "availability_notes"),
-        lambda service: [oruk.service_summary(service)],
+        lambda service: [oruk.service_summary(service, evidence=False)],  # (no column for the evidence)
     ),
     "attribute": (
         lambda: queries.referable(full=True),

@@ -32,7 +32,7 @@ def services(full=False):
 
 # Services in a total order (name, then slug, then id), which their related rows are read in too (``in_order``).
 ORDER = ("name", "slug", "pk")
-STREAM_CHUNK = 2000  # rows fetched from a cursor at a time
+STREAM_CHUNK = 500  # rows fetched from a cursor at a time
 
 
 def referable(*related, full=False):
