@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Availability, ContactKind, Status
+from directory.models import Availability, ContactKind, FundingLongevity, Status
 
 from .taxonomies import DIMENSIONS, in_language, stable_id
 
@@ -224,6 +224,9 @@ def attributes(service):
     return [attribute | {"taxonomy_term": taxonomy_term(term)} for attribute, term in attribute_links(service)]
 
 
+LONGEVITY = dict(FundingLongevity.choices)
+
+
 def funding(service):
     if not service.funding_source and not service.funding_longevity:
         return []
@@ -232,7 +235,8 @@ def funding(service):
         item["source"] = service.funding_source
     # Extension: how long the money lasts, and any note, as the documents say.
     if service.funding_longevity:
-        item["longevity"] = service.get_funding_longevity_display()
+        # What get_funding_longevity_display() says, without translating every choice's label to find one.
+        item["longevity"] = str(LONGEVITY.get(service.funding_longevity, service.funding_longevity))
     if service.funding_note:
         item["note"] = service.funding_note
     return [item]

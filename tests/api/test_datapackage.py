@@ -176,3 +176,27 @@ def test_the_package_is_kept_until_the_directory_changes(client, django_assert_n
         )
     ]
     assert "A renamed service" in names
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ("service", "drive-cardiff-and-vale"),
+        ("risk-level",),
+        ("attribute", "a", "b/c"),
+        ("area", "Ynys Môn", "ŵ✓"),
+        ("",),
+    ],
+)
+def test_stable_ids_are_uuid5_of_the_parts(parts):
+    assert taxonomies.stable_id(*parts) == str(uuid.uuid5(taxonomies.NAMESPACE, "/".join(parts)))
+
+
+def test_funding_longevity_reads_as_the_models_display(client):
+    add_services(3)
+    for service in Service.objects.referable().exclude(funding_longevity=""):
+        (item,) = oruk.funding(service)
+        assert item["longevity"] == service.get_funding_longevity_display()
+    service = Service.objects.referable().first()
+    service.funding_longevity = "not-a-choice"
+    assert oruk.funding(service)[0]["longevity"] == service.get_funding_longevity_display() == "not-a-choice"
