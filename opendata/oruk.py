@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Availability, ContactKind, Status
+from directory.models import Availability, ContactKind, FundingLongevity, Status
 
 from .taxonomies import DIMENSIONS, in_language, stable_id
 
@@ -126,26 +126,27 @@ def alert(service):
     return f"{text}: {note.wait}" if note.wait else text
 
 
-def service_minimal(service, request=None):
+def service_minimal(service, request=None, evidence=True):
     """The id, name and status of a service, and beside the status its evidence: every shape starts from here, so
-    no list or detail publishes a status without what the evidence says and when (``status_evidence``)."""
-    data = {
-        "id": service_id(service),
-        "name": service.name,
-        "status": oruk_status(service),
-        "status_evidence": status_evidence(service),
-    }
+    no list or detail publishes a status without what the evidence says and when (``status_evidence``).
+
+    ``evidence=False`` only for a caller that keeps the profile's columns and no more (the data package's
+    services table): wording the evidence is most of the cost of a service's row.
+    """
+    data = {"id": service_id(service), "name": service.name, "status": oruk_status(service)}
+    if evidence:
+        data["status_evidence"] = status_evidence(service)
     if getattr(service, "last_modified", None):
         data["last_modified"] = service.last_modified.isoformat()
     return data
 
 
-def service_summary(service, request=None):
-    """The one-to-one fields of a service (the profile's ``service_list`` shape)."""
+def service_summary(service, request=None, evidence=True):
+    """The one-to-one fields of a service (the profile's ``service_list`` shape); ``evidence``: ``service_minimal``."""
     website = _first(service, ContactKind.WEBSITE)
     email = _first(service, ContactKind.EMAIL)
     accreditation = service.accreditation or (service.programme.accreditation if service.programme else "")
-    data = service_minimal(service) | {
+    data = service_minimal(service, evidence=evidence) | {
         "organization_id": organisation_id(service.organisation),
         "description": service.description or service.summary,
         "url": website.href if website else None,
@@ -200,19 +201,30 @@ def contacts(service):
     return items
 
 
-def attributes(service):
+def attribute_links(service):
+    """``[(attribute, term)]``: each term ``service`` carries, and the attribute linking them without the term
+    nested (the data package's attribute table; its terms are a table of their own)."""
     sid = service_id(service)
     return [
-        {
-            "id": stable_id("attribute", service.slug, term.id),
-            "link_id": sid,
-            "link_type": "service",
-            "taxonomy_term_id": term.id,
-            "taxonomy_term": taxonomy_term(term),
-        }
+        (
+            {
+                "id": stable_id("attribute", service.slug, term.id),
+                "link_id": sid,
+                "link_type": "service",
+                "taxonomy_term_id": term.id,
+            },
+            term,
+        )
         for dimension in DIMENSIONS
         for term in dimension.terms_of(service)
     ]
+
+
+def attributes(service):
+    return [attribute | {"taxonomy_term": taxonomy_term(term)} for attribute, term in attribute_links(service)]
+
+
+LONGEVITY = dict(FundingLongevity.choices)
 
 
 def funding(service):
@@ -223,7 +235,8 @@ def funding(service):
         item["source"] = service.funding_source
     # Extension: how long the money lasts, and any note, as the documents say.
     if service.funding_longevity:
-        item["longevity"] = service.get_funding_longevity_display()
+        # What get_funding_longevity_display() says, without translating every choice's label to find one.
+        item["longevity"] = str(LONGEVITY.get(service.funding_longevity, service.funding_longevity))
     if service.funding_note:
         item["note"] = service.funding_note
     return [item]

@@ -2,8 +2,9 @@
 
 from django import forms
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -18,6 +19,7 @@ from rest_framework.reverse import reverse
 from rest_framework.throttling import AnonRateThrottle
 
 from directory.models import Organisation
+from directory.pagecache import shared_page
 
 from . import oruk, package, queries, schemas, taxonomies
 from .filters import OpenReferralServiceFilter
@@ -261,8 +263,11 @@ class DataPackage(OpenReferralView):
         responses={(200, "application/zip"): OpenApiTypes.BINARY, 429: ERROR},
         description="Every published service as the profile's tabular data package (datapackage.json and CSVs).",
     )
+    # Streamed as it is written; once sent whole, kept in the shared cache until the directory changes (the data
+    # version every edit bumps), so it is computed once per change, not once per download.
+    @method_decorator(shared_page)
     def get(self, request):
-        response = HttpResponse(package.build_zip(queries.services(full=True)), content_type="application/zip")
+        response = StreamingHttpResponse(package.zip_chunks(), content_type="application/zip")
         response["Content-Disposition"] = 'attachment; filename="datapackage.zip"'
         return response
 

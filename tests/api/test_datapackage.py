@@ -7,8 +7,13 @@ import uuid
 import zipfile
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from directory.models import Service
+from opendata import oruk, queries, taxonomies
+from opendata import package as data_package
 from tests.api.conftest import REFERENCE
 from tests.api.test_query_counts import add_services
 
@@ -21,7 +26,7 @@ def package(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Access-Control-Allow-Origin"] == "*"
-    return zipfile.ZipFile(io.BytesIO(response.content))
+    return zipfile.ZipFile(io.BytesIO(response.getvalue()))
 
 
 def table(package, path):
@@ -75,7 +80,123 @@ def test_tables_hold_every_published_service_and_their_keys_resolve(package, cli
 @pytest.mark.parametrize("extra", [0, 60])
 def test_the_package_runs_fixed_queries(client, django_assert_max_num_queries, extra):
     add_services(extra)
-    # The services and their eight prefetches, and the two vocabularies kept in tables; the kept timeline's
+    # Seven tables of one pass over the services each, and one query for each relation a table reads beside them
+    # (opendata.queries.in_order); the two vocabularies kept in tables; the data version. The kept timeline's
     # first fill at this data version adds its queries (tests/directory/test_timeline_day.py).
     with django_assert_max_num_queries(17):
         assert client.get("/api/oruk/datapackage.zip").status_code == 200
+
+
+def test_the_package_streams_and_opens(client):
+    response = client.get("/api/oruk/datapackage.zip")
+    assert response.streaming
+    assert not response.has_header("Content-Length")
+    assert response["Content-Disposition"] == 'attachment; filename="datapackage.zip"'
+    chunks = list(response.streaming_content)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(chunks)))
+    assert archive.testzip() is None
+    assert archive.namelist()[0] == "datapackage.json"
+
+
+def api_tables():
+    """Each table as the package built it before it streamed: every service's fully nested API shape, in memory."""
+    tables = {name: [] for name in [*data_package.TABLES, "citation"]}
+    organisations = {}
+    for service in queries.services(full=True):
+        data = oruk.service_full(service)
+        organisations[data["organization_id"]] = data["organization"]
+        tables["service"].append(data)
+        tables["service_area"] += data["service_areas"]
+        for contact in data["contacts"]:
+            tables["contact"].append(contact)
+            tables["phone"] += contact.get("phones", [])
+        tables["funding"] += data["funding"]
+        tables["attribute"] += data["attributes"]
+        tables["citation"] += [{"service_id": data["id"], **citation} for citation in data["citations"]]
+    tables["organization"] = list(organisations.values())
+    tables["taxonomy"] = [oruk.taxonomy(dimension) for dimension in taxonomies.DIMENSIONS]
+    tables["taxonomy_term"] = [oruk.taxonomy_term(term) for term in taxonomies.all_terms()]
+    return tables
+
+
+@pytest.mark.parametrize("chunk", [2000, 7])
+def test_each_table_is_the_apis_shapes_row_for_row(client, monkeypatch, chunk):
+    """Read a chunk at a time (7 services: many chunks), the tables hold exactly what the API's nested services do."""
+    monkeypatch.setattr(queries, "STREAM_CHUNK", chunk)
+    add_services(20)
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/api/oruk/datapackage.zip").getvalue()))
+    expected = api_tables()
+    for resource in data_package.descriptor()["resources"]:
+        fields = [field["name"] for field in resource["schema"]["fields"]]
+        text = archive.read(resource["path"]).decode("utf-8")
+        want = "".join(data_package.csv_text(fields, expected[resource["name"]]))
+        if resource["name"] == "citation":
+            # Quotes from the same section of the same document may come in any order from a prefetch.
+            assert sorted(text.splitlines()) == sorted(want.splitlines())
+        else:
+            assert text == want, resource["name"]
+    assert len(table(archive, "services.csv")) == Service.objects.referable().count() > 20
+
+
+def count_queries(client, extra):
+    add_services(extra)
+    client.get("/api/oruk/datapackage.zip").getvalue()  # the kept timeline filled first, as on any page
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries_run:
+        assert len(client.get("/api/oruk/datapackage.zip").getvalue()) > 0
+    return len(queries_run)
+
+
+def test_the_package_runs_the_same_queries_however_many_chunks(client, monkeypatch):
+    # Five services a chunk: the real directory is many chunks, and 60 more services twelve more.
+    monkeypatch.setattr(queries, "STREAM_CHUNK", 5)
+    few = count_queries(client, 0)
+    assert count_queries(client, 60) == few
+
+
+def test_the_package_is_kept_until_the_directory_changes(client, django_assert_num_queries):
+    cache.clear()
+    first = client.get("/api/oruk/datapackage.zip")
+    assert first.streaming
+    body = first.getvalue()
+    with django_assert_num_queries(1):  # the data version
+        kept = client.get("/api/oruk/datapackage.zip")
+    assert kept.getvalue() == body
+    assert kept["Content-Type"] == "application/zip"
+    assert kept["Content-Disposition"] == 'attachment; filename="datapackage.zip"'
+    assert kept["Access-Control-Allow-Origin"] == "*"
+
+    service = Service.objects.referable().order_by("name").first()
+    service.name = "A renamed service"
+    service.save()
+    names = [
+        row["name"]
+        for row in table(
+            zipfile.ZipFile(io.BytesIO(client.get("/api/oruk/datapackage.zip").getvalue())), "services.csv"
+        )
+    ]
+    assert "A renamed service" in names
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ("service", "drive-cardiff-and-vale"),
+        ("risk-level",),
+        ("attribute", "a", "b/c"),
+        ("area", "Ynys Môn", "ŵ✓"),
+        ("",),
+    ],
+)
+def test_stable_ids_are_uuid5_of_the_parts(parts):
+    assert taxonomies.stable_id(*parts) == str(uuid.uuid5(taxonomies.NAMESPACE, "/".join(parts)))
+
+
+def test_funding_longevity_reads_as_the_models_display(client):
+    add_services(3)
+    for service in Service.objects.referable().exclude(funding_longevity=""):
+        (item,) = oruk.funding(service)
+        assert item["longevity"] == service.get_funding_longevity_display()
+    service = Service.objects.referable().first()
+    service.funding_longevity = "not-a-choice"
+    assert oruk.funding(service)[0]["longevity"] == service.get_funding_longevity_display() == "not-a-choice"
