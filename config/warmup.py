@@ -20,11 +20,23 @@ from django.core.cache import cache
 from django.db import connections
 from django.template import engines
 from django.urls import get_resolver, reverse
+from django.urls.resolvers import get_ns_resolver
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
 TEMPLATE_SUFFIXES = {".html", ".txt", ".xml", ".svg"}
+
+
+def _reverse_lookups(resolver, pattern="", converters=None):
+    """The reverse lookups ``reverse`` builds on first use for the active language: the root's, and for each
+    namespace (``admin:``, ``commissioning:``…) those of the resolver it makes for the namespace's prefix, the way
+    ``django.urls.reverse`` makes it (``get_ns_resolver``)."""
+    resolver.reverse_dict  # noqa: B018 - built on first access
+    for extra, included in resolver.namespace_dict.values():
+        prefix, found = pattern + extra, {**(converters or {}), **included.pattern.converters}
+        get_ns_resolver(prefix, included, tuple(found.items())).reverse_dict  # noqa: B018
+        _reverse_lookups(included, prefix, found)
 
 
 def _urls():
@@ -33,7 +45,8 @@ def _urls():
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("Home")  # the language's catalogue
-            reverse("healthz")  # the reverse lookups, kept per language
+            _reverse_lookups(resolver)
+            reverse("healthz")
 
 
 def _templates():
