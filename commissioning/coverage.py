@@ -7,6 +7,8 @@ work grows with what the matrix lists, not with councils × services.
 """
 
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -188,7 +190,13 @@ class Cell:
 class Row:
     area: Area
     by_risk: dict
-    by_tier: dict
+    # Builds ``by_tier`` on first use: a national page shows every council's risk-level gaps (the summary, the map)
+    # but the kind-of-service columns of one grouping's councils only.
+    tiers: Callable[[], dict] = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def by_tier(self):
+        return self.tiers()
 
     @property
     def risk_gaps(self):
@@ -323,11 +331,14 @@ def council_row(council, index, graph, risk_levels, lookup, before_evidence=Fals
     for level in risk_levels:
         level_pk = level.pk
         by_risk[level] = _cell([item for item in stated if level_pk in item.levels], unstated, lookup, before_evidence)
-    # A service listed "somewhere in" a larger area is listed apart under its tier too, not counted.
-    by_tier = {tier.value: ([], []) for tier in Tier}
-    for item in here:
-        by_tier[item.tier][1 if item.pk in somewhere else 0].append(item)
-    by_tier = {tier: _cell(*by_tier[tier.value], lookup, before_evidence) for tier in Tier}
+
+    def by_tier():
+        # A service listed "somewhere in" a larger area is listed apart under its tier too, not counted.
+        listed = {tier.value: ([], []) for tier in Tier}
+        for item in here:
+            listed[item.tier][1 if item.pk in somewhere else 0].append(item)
+        return {tier: _cell(*listed[tier.value], lookup, before_evidence) for tier in Tier}
+
     return Row(council, by_risk, by_tier)
 
 

@@ -268,23 +268,37 @@ def here(index, whole, part):
 
 # The stated gaps' own dates: documents of many dates may each state a gap, so one page can ask about dozens of
 # dates. Building the timeline expression through the ORM costs more than running it, so the query for "local
-# services in these areas running on this date" is compiled once per size of area list, with a stand-in date and
-# stand-in area ids, and each date's copy gets its own values in the parameters.
+# services in these areas, taking one of these risk levels, running on this date" is compiled once per size of area
+# list and of risk-level list, with a stand-in date, stand-in area ids and stand-in risk level ids, and each
+# question's copy gets its own values in the parameters.
 _STAND_IN_DATE = datetime.date(1111, 11, 11)
 _STAND_IN_AREA = -1_000_000  # area ids are positive: a stand-in never matches, so it also pads a shorter list
+_STAND_IN_LEVEL = -2_000_000  # the same for risk level ids
 _compiled = {}
 
 
-def _running_in(size):
-    """``(sql, params)`` of the candidates query for an area list of ``size`` ids, compiled once per size."""
-    key = (connection.vendor, connection.alias, size)
+def _padded(count):
+    size = 8
+    while size < count:
+        size *= 2
+    return size
+
+
+def _running_in(size, levels=0):
+    """``(sql, params)`` of the candidates query for an area list of ``size`` ids and (where ``levels``) a risk-level
+    list of ``levels`` ids, compiled once per sizes."""
+    key = (connection.vendor, connection.alias, size, levels)
     if key not in _compiled:
         stand_ins = [_STAND_IN_AREA - index for index in range(size)]
         areas = Service.areas.through.objects.filter(service_id=OuterRef("pk"), area_id__in=stand_ins)
+        candidates = Service.objects.referable().filter(Exists(areas), scope=Scope.LOCAL, tier__in=INTERVENTION_TIERS)
+        if levels:
+            taking = Service.risk_levels.through.objects.filter(
+                service_id=OuterRef("pk"), risklevel_id__in=[_STAND_IN_LEVEL - index for index in range(levels)]
+            )
+            candidates = candidates.filter(Exists(taking))
         candidates = (
-            Service.objects.referable()
-            .filter(Exists(areas), scope=Scope.LOCAL, tier__in=INTERVENTION_TIERS)
-            .computed_operating_on(_STAND_IN_DATE)  # the rule itself: its date is replaced in the parameters
+            candidates.computed_operating_on(_STAND_IN_DATE)  # the rule itself: its date is replaced in the parameters
             .annotate(cj_only=criminal_justice_only())
             .order_by()
             .values_list("pk", "tier", "cj_only")
@@ -293,15 +307,14 @@ def _running_in(size):
     return _compiled[key]
 
 
-def _running_in_on(footprint, date):
-    """``(sql, params)``: local services working with the person directly, in any of ``footprint``'s areas,
-    running on ``date`` (the timeline verb's query, compiled once; see ``_running_in``)."""
-    areas = sorted(footprint)
-    size = 8
-    while size < len(areas):
-        size *= 2
-    sql, params = _running_in(size)
+def _running_in_on(footprint, date, levels=()):
+    """``(sql, params)``: local services working with the person directly, in any of ``footprint``'s areas, taking
+    one of ``levels`` (risk level ids; any or none where empty), running on ``date`` (the timeline verb's query,
+    compiled once; see ``_running_in``)."""
+    areas, levels = sorted(footprint), sorted(levels)
+    sql, params = _running_in(_padded(len(areas)), len(levels))
     values = {_STAND_IN_AREA - index: area_id for index, area_id in enumerate(areas)}
+    values.update({_STAND_IN_LEVEL - index: level_id for index, level_id in enumerate(levels)})
     values[_STAND_IN_DATE] = date
     values[_STAND_IN_DATE.isoformat()] = date.isoformat()  # where the backend passes dates as text (SQLite)
     replaced = [values.get(param, param) if isinstance(param, int | str | datetime.date) else param for param in params]
@@ -310,71 +323,85 @@ def _running_in_on(footprint, date):
     return sql, replaced
 
 
+def _fills(gap, stated, tier, cj_only, levels):
+    """The gap's own conditions for a local, direct service in its footprint running on its date: of the gap's
+    kind where it names one, taking one of its risk levels where it names any (``stated``), and not
+    criminal-justice only where the gap leaves those out."""
+    return (
+        (not gap.tier or tier == gap.tier)
+        and (not stated or not stated.isdisjoint(levels))
+        and not (gap.excludes_criminal_justice and cj_only)
+    )
+
+
 def gap_fillers(questions, service_areas):
     """Which services would fill each stated gap on a date, in one query.
 
     ``questions`` is ``[(key, gap, footprint, date)]``; the answer is ``{key: [pk, …]}``. A service fills a
     gap when, on the date, it runs (pilots too), is delivered locally, works with the person directly (of the
     gap's kind where it names one), lists some area of the footprint, takes one of the gap's risk levels (where
-    it names any) and, where the gap leaves out criminal justice, is not criminal-justice only.
+    it names any) and, where the gap leaves out criminal justice, is not criminal-justice only (``_fills``).
 
-    The database answers "which local services in any of these footprints run on this date" once per distinct
-    date (the parts of one UNION ALL), with the timeline condition pushed down, unless ``service_areas`` has
-    read that date already (the page's own date); each gap's own conditions are then read from
-    ``service_areas`` for those services.
+    A question on a date ``service_areas`` has read already (the page's own date) is answered from what it read.
+    The others are asked of the database, each its own part of one UNION ALL: the local services working with
+    the person directly in the gap's footprint, and taking one of its risk levels where it names any, running on
+    its date (the timeline rule, pushed down, is worked out only for those: a gap's footprint holds hundreds of
+    services at national scale, its risk level a third of them); then ``_fills`` as for the others.
     """
-    running = {}
-    for date in {date for *_rest, date in questions}:
-        if service_areas.has_running(date):  # the page's own date: already read for the matrix
-            running[date] = [
-                (item.pk, item.tier, item.criminal_justice_only)
-                for item in service_areas.running(date)
-                if item.scope == Scope.LOCAL and item.direct
-            ]
-    dates = sorted({date for _key, _gap, footprint, date in questions if footprint} - set(running))
-    if dates:
+    answers = {}
+    levels = {}
+
+    def its_levels(pk):
+        if pk not in levels:
+            levels[pk] = frozenset(service_areas.levels(pk))
+        return levels[pk]
+
+    asked, read = [], {}
+    for question in questions:
+        key, _gap, footprint, date = question
+        if not footprint:
+            answers[key] = []
+        elif service_areas.has_running(date):
+            read.setdefault(date, []).append(question)
+        else:
+            asked.append(question)
+
+    if asked:
         parts, params = [], []
-        for index, date in enumerate(dates):
-            footprints = set().union(*(footprint for _key, _gap, footprint, when in questions if when == date))
-            sql, part_params = _running_in_on(footprints, date)
+        for index, (_key, gap, footprint, date) in enumerate(asked):
+            sql, part_params = _running_in_on(footprint, date, [level.pk for level in gap.risk_levels.all()])
             # ``index`` is this loop's integer and ``sql`` the ORM's compiled text: every value is a parameter.
             parts.append(f"SELECT {index} AS part, q{index}.* FROM ({sql}) q{index}")  # noqa: S608
             params += part_params
+        found = [[] for _question in asked]
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             for index, pk, tier, cj_only in cursor.fetchall():
-                running.setdefault(dates[index], []).append((pk, tier, bool(cj_only)))
-    # Each date's services by the areas they list, so a gap looks only at services in its own footprint: only the
-    # areas of that date's gaps are indexed (the page's own date has every running service of the directory).
-    wanted = {}
-    for _key, _gap, footprint, date in questions:
-        wanted.setdefault(date, set()).update(footprint)
-    levels = {}
-    in_area = {}
-    for date, rows in running.items():
-        index = in_area[date] = {}
-        footprints = wanted.get(date, set())
-        for rank, (pk, tier, cj_only) in enumerate(rows):
-            listed = service_areas.areas(pk) & footprints
-            if not listed:
+                found[index].append((pk, tier, bool(cj_only)))
+        for (key, gap, _footprint, _date), rows in zip(asked, found, strict=True):
+            stated = {level.pk for level in gap.risk_levels.all()}
+            answers[key] = sorted(
+                pk for pk, tier, cj_only in rows if _fills(gap, stated, tier, cj_only, its_levels(pk))
+            )
+
+    # A date already read (the page's own, every running service of the directory): its services by the areas they
+    # list, only the areas of that date's gaps indexed, so a gap looks only at services in its own footprint.
+    for date, on_date in read.items():
+        footprints = set().union(*(footprint for _key, _gap, footprint, _date in on_date))
+        index = {}
+        for item in service_areas.running(date):
+            if item.scope != Scope.LOCAL or not item.direct:
                 continue
-            if pk not in levels:
-                levels[pk] = frozenset(service_areas.levels(pk))
-            row = (rank, pk, tier, cj_only, levels[pk])
-            for area_id in listed:
-                index.setdefault(area_id, []).append(row)
-    answers = {}
-    for key, gap, footprint, date in questions:
-        stated = {level.pk for level in gap.risk_levels.all()}
-        index = in_area.get(date, {})
-        here = {row[1]: row for area_id in footprint for row in index.get(area_id, ())}
-        answers[key] = [
-            pk
-            for _rank, pk, tier, cj_only, its_levels in sorted(here.values())
-            if (not gap.tier or tier == gap.tier)
-            and (not stated or not stated.isdisjoint(its_levels))
-            and not (gap.excludes_criminal_justice and cj_only)
-        ]
+            for area_id in item.areas & footprints:
+                index.setdefault(area_id, []).append(item)
+        for key, gap, footprint, _date in on_date:
+            stated = {level.pk for level in gap.risk_levels.all()}
+            here = {item.pk: item for area_id in footprint for item in index.get(area_id, ())}
+            answers[key] = [
+                item.pk
+                for item in sorted(here.values(), key=lambda item: item.rank)
+                if _fills(gap, stated, item.tier, item.criminal_justice_only, its_levels(item.pk))
+            ]
     return answers
 
 

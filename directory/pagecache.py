@@ -42,6 +42,9 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 # and the search counts all key by it); ``None`` outside such a request, where every call reads the row.
 _request_version = contextvars.ContextVar("directory_data_version", default=None)
 _READING = object()  # in a reading request, not read yet
+# Whether this request changed the directory (``bump``): if so, once its response is sent, the new version's
+# timeline is kept for the dates readers ask for without choosing one (``timeline.fill_after_an_edit``).
+_edited = contextvars.ContextVar("directory_data_edited", default=False)
 
 
 def current_version():
@@ -61,10 +64,18 @@ def current_version():
 def _request_began(sender, environ=None, **kwargs):
     reading = (environ or {}).get("REQUEST_METHOD") in ("GET", "HEAD")
     _request_version.set(_READING if reading else None)
+    _edited.set(False)
 
 
 def _request_ended(sender, **kwargs):
+    """The response is sent (Django sends ``request_finished`` when the server closes it): after an edit, the new
+    version's kept timeline is filled here, by the editor's request, rather than by the next reader's."""
     _request_version.set(None)
+    if _edited.get():
+        _edited.set(False)
+        from .models.timeline import fill_after_an_edit
+
+        fill_after_an_edit()
 
 
 def bump(using=None):
@@ -72,6 +83,7 @@ def bump(using=None):
     from .models import DataVersion
 
     _request_version.set(None)  # never remember a version across an edit
+    _edited.set(True)
 
     token = uuid.uuid4().hex
     versions = DataVersion.objects.using(using)

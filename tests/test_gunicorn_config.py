@@ -76,3 +76,23 @@ def test_gunicorn_accepts_the_file(monkeypatch):
     assert cfg.wsgi_app == "config.wsgi:application"
     assert cfg.workers == values["workers"]
     assert cfg.accesslog == "-"
+
+
+def test_a_worker_compiles_templates_and_loads_the_urls_before_its_first_request(monkeypatch):
+    """``post_worker_init`` pays Django's first-use costs at the worker's start (``config.warmup``), unless
+    GUNICORN_WARM_UP=0."""
+    from django.template import engines
+    from django.urls import get_resolver
+
+    engine = engines["django"].engine
+    cached = next(loader for loader in engine.template_loaders if hasattr(loader, "get_template_cache"))
+    worker = types.SimpleNamespace(log=types.SimpleNamespace(info=lambda *args: None))
+
+    cached.reset()
+    load(monkeypatch, GUNICORN_WARM_UP="0")["post_worker_init"](worker)
+    assert "commissioning/coverage.html" not in cached.get_template_cache
+
+    load(monkeypatch, GUNICORN_WARM_UP="1")["post_worker_init"](worker)
+    assert "commissioning/coverage.html" in cached.get_template_cache
+    assert "directory/service_detail.html" in cached.get_template_cache
+    assert get_resolver()._populated

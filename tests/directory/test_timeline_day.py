@@ -5,6 +5,7 @@ be the computed one for every service on every date, change at once with any edi
 go once superseded for longer than the grace period (not before).
 """
 
+import contextlib
 import datetime
 
 import pytest
@@ -167,3 +168,45 @@ def test_a_cold_fill_adds_a_fixed_number_of_queries(today):
     for _ in range(30):
         factories.service()
     assert (count(), count()) == (6, 2)
+
+
+@contextlib.contextmanager
+def a_request(method):
+    """A request's beginning and end as the handler signals them (without closing the test's connection, as the
+    test client does not)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=None, environ={"REQUEST_METHOD": method})
+        yield
+        request_finished.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_a_request_that_edits_fills_the_new_versions_default_dates_once_it_has_answered(today, monkeypatch):
+    """Today and the newest source's date (the coverage pages' default) are kept for the new version by the request
+    that made it, after its response (``request_finished``), so that no reader pays their fill."""
+    from directory.models import evidence_horizon
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today)
+    horizon = evidence_horizon()
+    assert horizon is not None and horizon != today
+    with a_request("POST"):
+        bump()  # what any save does
+        version = current_version()
+        assert not TimelineFill.objects.filter(version=version).exists()  # not while the request runs
+    assert set(TimelineFill.objects.filter(version=version).values_list("date", flat=True)) == {today, horizon}
+    assert rows(Service.objects.with_timeline(horizon)) == rows(Service.objects.computed_timeline(horizon))
+
+
+def test_a_request_that_edits_nothing_fills_nothing_after_it(today, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today)
+    bump()  # outside any request (a command): its reader fills
+    with a_request("GET"):
+        pass
+    assert not TimelineFill.objects.filter(version=current_version()).exists()

@@ -10,7 +10,7 @@ import datetime
 import pytest
 
 from commissioning import coverage, coverage_index, gaps
-from directory.models import AreaExtent, Claim, RiskLevel, Service, Status, Tier
+from directory.models import AreaExtent, Claim, RiskLevel, Service, StatedGap, Status, Tier
 from regions.models import Area, AreaGraph
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,42 @@ def test_the_gaps_own_dates_are_asked_once_per_data_version():
     factories.service(slug="an-edit")  # a new data version: asked afresh
     _after, read_after = asked(as_of=datetime.date(2024, 1, 1))
     assert read_after
+
+
+def stated_gaps_with_risk_levels():
+    """The real directory states one gap with a risk level (and nothing fills it): these state one for each risk
+    level, in councils and larger areas with services, on two documents' dates."""
+    model = StatedGap.objects.exclude(as_of=None).first()
+    made = []
+    for date in (datetime.date(2020, 11, 1), datetime.date(2023, 11, 17)):
+        for level in RiskLevel.objects.all():
+            for slug in ("cardiff", "swansea", "gwent-police", "wales"):
+                gap = StatedGap.objects.get(pk=model.pk)
+                gap.pk, gap.slug, gap.as_of, gap.tier = None, f"test-{slug}-{level.slug}-{date}", date, ""
+                gap.save()
+                gap.areas.set(Area.objects.filter(slug=slug))
+                gap.risk_levels.set([level])
+                made.append(gap)
+    return made
+
+
+def test_a_gap_asked_of_the_database_gets_what_the_services_read_for_the_page_give():
+    """A stated gap on a date the page has not read is asked of the database, its risk levels in the query
+    (``gap_fillers``); on a date read for the matrix it is answered from the services read. The two agree for
+    every checkable dated gap."""
+    graph = AreaGraph.load()
+    stated_gaps_with_risk_levels()
+    checked = [
+        gap
+        for gap in StatedGap.objects.exclude(as_of=None).prefetch_related("areas", "risk_levels")
+        if gap.tier or gap.risk_levels.all() or gap.excludes_criminal_justice
+    ]
+    filled = 0
+    for gap in checked:
+        question = [("gap", gap, gaps.gap_footprint(gap, graph), gap.as_of)]
+        asked = coverage_index.gap_fillers(question, coverage.load_services())
+        read = coverage.load_services()
+        read.running(gap.as_of)  # as the page's own date is
+        assert sorted(asked["gap"]) == sorted(coverage_index.gap_fillers(question, read)["gap"]), gap.slug
+        filled += bool(asked["gap"])
+    assert filled > 10  # gaps with a risk level that services fill, on both dates
