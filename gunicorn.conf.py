@@ -6,6 +6,7 @@ no user agent, and no client address unless GUNICORN_LOG_CLIENT_IP=1: a
 person's search for a service in their own town is not kept in our logs.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -72,3 +73,8 @@ def post_worker_init(worker):
         from config.warmup import warm
 
         worker.log.info("warm-up (ms): %s", warm())
+        # What the worker now holds for good (modules, URL patterns, compiled templates: ~180,000 objects) is put
+        # out of the cyclic garbage collector's reach, so a full collection in the middle of a request no longer
+        # walks it (the matcher's p95 over 40 requests in-process: 492-663 -> 150-219 ms, machine loaded by CI).
+        gc.collect()
+        gc.freeze()
