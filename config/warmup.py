@@ -12,6 +12,8 @@ computes no page: a page's own first computation (after a deploy or an edit) is 
 """
 
 import logging
+import signal
+import threading
 import time
 from pathlib import Path
 
@@ -62,10 +64,36 @@ def _templates():
                         logger.debug("warm-up: %s not compiled", name, exc_info=True)
 
 
+# How long the warm-up waits for the database and Redis to answer. It runs before the worker accepts a connection
+# and outside gunicorn's timeout: a server that accepted the connection and never answered (a hung database, a
+# failover in progress) held the worker there with no limit (libpq and redis-py wait for an answer forever unless told
+# otherwise), so it answered nothing, not even /healthz. Given up after this, the first request connects as it would.
+CONNECT_SECONDS = 5
+
+
+class _NoAnswer(Exception):
+    pass
+
+
+def _no_answer(signum, frame):
+    raise _NoAnswer(f"no answer within {CONNECT_SECONDS} s")
+
+
 def _connections():
-    for connection in connections.all(initialized_only=False):
-        connection.ensure_connection()
-    cache.get("warm-up")  # opens the Redis client's connection
+    """Open each database connection and the Redis client's, for at most ``CONNECT_SECONDS`` (a timer signal, where
+    there is one and this is the main thread, as in a gunicorn worker's ``post_worker_init``)."""
+    bounded = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if bounded:
+        previous = signal.signal(signal.SIGALRM, _no_answer)
+        signal.setitimer(signal.ITIMER_REAL, CONNECT_SECONDS)
+    try:
+        for connection in connections.all(initialized_only=False):
+            connection.ensure_connection()
+        cache.get("warm-up")  # opens the Redis client's connection
+    finally:
+        if bounded:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 STEPS = {"urls": _urls, "templates": _templates, "connections": _connections}

@@ -22,6 +22,11 @@ def area_url(area):
     return reverse("directory:area-detail", kwargs={"slug": area.slug})
 
 
+# The farthest row a page is read from before the services are counted (``AreaServices.page``): an offset past
+# 2**63 - 1 is a database error (PostgreSQL's bigint, SQLite's integer), so a page number typed past it was a 500.
+FARTHEST_READ_FIRST = 2**31
+
+
 class AreaServices(CachedCountPaginator):
     """The services an area page lists, a page at a time, reading only the page's rows.
 
@@ -64,6 +69,8 @@ class AreaServices(CachedCountPaginator):
             return super().page(number)
         number = self._page_number(number)
         bottom = (number - 1) * self.per_page
+        if bottom > FARTHEST_READ_FIRST:  # past any directory, and past what the database takes as an offset
+            return super().page(number)  # counted first: past the end (EmptyPage, so the last page)
         found, total = self._read(bottom, bottom + self.per_page, with_total=True)
         if not found:  # past the end (or nothing at all): counted the usual way
             return super().page(number)

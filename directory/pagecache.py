@@ -130,9 +130,10 @@ LOCK_SECONDS = 120  # one request computes a page after a change; the lock lapse
 WAIT_SECONDS = 60  # others wait this long for it at most (when no earlier version can be served)
 
 
-def cache_keys(request):
-    """``(key, latest)``: the page at this data version, and the last version computed of it."""
-    query = sorted((key, value) for key in request.GET for value in request.GET.getlist(key))
+def cache_keys(request, by_query=True):
+    """``(key, latest)``: the page at this data version, and the last version computed of it. ``by_query=False``: one
+    page whatever the query string (a view that reads none)."""
+    query = sorted((key, value) for key in request.GET for value in request.GET.getlist(key)) if by_query else []
     parts = [get_language() or "", timezone.localdate().isoformat(), request.path, repr(query)]
     page = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
     version = hashlib.sha256(current_version().encode()).hexdigest()[:16]
@@ -177,21 +178,26 @@ class _Kept:
             self.lock = None
 
 
-def shared_page(view):
+def shared_page(view=None, *, by_query=True):
     """Serve ``view``'s successful GET responses from the cache until the data version changes.
+
+    Keyed by every query parameter; ``by_query=False`` for a view that reads none (the data package): one kept page
+    for any query string, so ``?x=1``, ``?x=2``… are neither computed again nor kept again.
 
     After a change, the first request computes the page (holding a lock in the cache); requests
     arriving meanwhile get the previous version if there is one, or wait for the new one, so a
     page is computed once per change even under load. Editors (signed-in staff) always get the
     page computed afresh. Responses that set a cookie are never stored.
     """
+    if view is None:
+        return functools.partial(shared_page, by_query=by_query)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         user = getattr(request, "user", None)
         if request.method != "GET" or (user is not None and user.is_authenticated and user.is_staff):
             return view(request, *args, **kwargs)
-        key, latest = cache_keys(request)
+        key, latest = cache_keys(request, by_query)
         entry = cache.get(key)
         if entry is not None:
             return _from_cache(entry)

@@ -264,8 +264,9 @@ class DataPackage(OpenReferralView):
         description="Every published service as the profile's tabular data package (datapackage.json and CSVs).",
     )
     # Streamed as it is written; once sent whole, kept in the shared cache until the directory changes (the data
-    # version every edit bumps), so it is computed once per change, not once per download.
-    @method_decorator(shared_page)
+    # version every edit bumps), so it is computed once per change, not once per download. It reads no parameter:
+    # one kept package whatever the query string (``?x=1`` must not compute and keep another).
+    @method_decorator(shared_page(by_query=False))
     def get(self, request):
         response = StreamingHttpResponse(package.zip_chunks(), content_type="application/zip")
         response["Content-Disposition"] = 'attachment; filename="datapackage.zip"'

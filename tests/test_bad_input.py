@@ -42,3 +42,15 @@ def test_glossary_terms_on_service_pages_link_to_the_glossary(client):
     body = client.get("/services/drive-cwm-taf-morgannwg/").content.decode()
     assert '<a class="govuk-link" href="/glossary/#marac"><abbr>MARAC</abbr></a>' in body
     assert "<script>" not in body
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", str(2**63), "9" * 400, "%32", "0", "-1", "1e3", "x"])
+def test_an_area_page_number_out_of_any_range_shows_a_page_never_a_500(client, page):
+    """An area's pages are read before they are counted (``AreaPaginator.page``): a page number past what the
+    database can hold as an offset (bigint on PostgreSQL, 64-bit on SQLite) was a 500 on an area's first request
+    after an edit. It shows the last page, as any number past the end does."""
+    from django.core.cache import cache
+
+    cache.clear()  # the count not kept yet: the page is read first
+    response = client.get(f"/areas/cardiff/?page={page}")
+    assert response.status_code == 200

@@ -23,3 +23,32 @@ def test_warm_compiles_the_templates_and_reads_no_database():
             assert "directory/service_search.html" in loader.get_template_cache
             assert "base.html" in loader.get_template_cache
     get_template("directory/service_search.html")
+
+
+class _Hanging:
+    """A database that accepts the connection and never answers (a hung server, a failover in progress)."""
+
+    answered = False
+
+    def ensure_connection(self):
+        import time
+
+        time.sleep(60)  # libpq waits for the server's answer with no limit unless connect_timeout is set
+        self.answered = True
+
+
+def test_a_database_that_never_answers_does_not_hold_the_worker_at_its_start(monkeypatch, caplog):
+    """The warm-up runs in ``post_worker_init``, before the worker accepts a connection and outside gunicorn's
+    timeout: a database (or Redis) that accepted the connection and never answered held the worker there for as
+    long as it hung, so it answered nothing, not even /healthz (with GUNICORN_WARM_UP=0 it served /healthz at
+    once). The connections step is given up after ``CONNECT_SECONDS``; the worker's first request connects."""
+    from config import warmup
+
+    hanging = _Hanging()
+    monkeypatch.setattr(warmup, "CONNECT_SECONDS", 0.2, raising=False)
+    monkeypatch.setattr(warmup.connections, "all", lambda **kwargs: [hanging])
+    with caplog.at_level("WARNING", logger="config.warmup"):
+        spent = warmup.warm()
+    assert not hanging.answered, "the warm-up waited for a database that never answered"
+    assert "warm-up: connections failed" in caplog.text
+    assert set(spent) == {"urls", "templates", "connections"}
