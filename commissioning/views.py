@@ -51,7 +51,7 @@ def _coverage(request, *, checks=True, lists=True):
     return form, matrix, compared, found, span
 
 
-@shared_page
+@shared_page(params=CoverageForm.base_fields)
 def coverage_page(request):
     """The coverage matrix and map, as of any date (beside a second date), with the gaps the documents state."""
     form, matrix, compared, checks, span = _coverage(request)
@@ -96,7 +96,7 @@ def coverage_page(request):
     )
 
 
-@shared_page
+@shared_page(params=CoverageCellForm.base_fields)
 def coverage_cell(request):
     """The services one coverage cell counts, then those listed apart: risk level not stated, or listed only
     "somewhere in" a larger area."""
@@ -139,7 +139,7 @@ def coverage_cell(request):
     )
 
 
-@shared_page
+@shared_page(params=CoverageForm.base_fields)
 def coverage_csv(request, kind):
     form, matrix, _compared, checks, _span = _coverage(request, checks=kind == "gaps", lists=False)
     if matrix is None:
@@ -151,7 +151,7 @@ def coverage_csv(request, kind):
     return response
 
 
-@shared_page
+@shared_page(params=(*FundingForm.base_fields, "page"))
 def funding(request):
     """Which provision is fragile: counts by funding and kind, the first of each list, or one list on its own."""
     form = FundingForm(request.GET)
@@ -170,7 +170,7 @@ def funding(request):
     )
 
 
-@shared_page
+@shared_page(params=())
 def standards(request):
     """Every assessment against the VAWDASV Perpetrator Service Standards, summarised."""
     assessments = StandardsAssessment.objects.select_related("service", "document").with_rating_counts()

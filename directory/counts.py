@@ -29,8 +29,10 @@ def cached(queryset, label, compute, *, key=None):
     """``compute()`` for ``queryset``, from the cache when the same query was answered at this data version.
 
     ``key``, where given, stands for the query (it must determine the query's SQL and parameters entirely);
-    otherwise the query is compiled to key it.
+    otherwise the query is compiled to key it. ``key=False``: computed, not kept (a search with typed words).
     """
+    if key is False:
+        return compute()
     if key is None:
         try:
             sql, params = queryset.query.sql_with_params()

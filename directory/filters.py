@@ -261,6 +261,9 @@ class ServiceFilter(django_filters.FilterSet):
     def filter_status(self, queryset, name, value):
         return queryset
 
+    # The filters whose values are words someone typed (the API's ``text`` and ``search`` too).
+    TYPED = ("q", "text", "search")
+
     @cached_property
     def cache_key(self):
         """What decides this search's query, for keying its counts without compiling it (``counts.cached``).
@@ -268,10 +271,13 @@ class ServiceFilter(django_filters.FilterSet):
         The filters' validated values (a model by its primary key), the date the timeline is read on, this
         class's defaults, and the base queryset's own conditions (its SQL, cheap: no timeline). The areas'
         graph and every row come from the data, which the cache key's data version stands for.
-        ``None`` for an invalid search.
+        ``None`` for an invalid search; ``False`` for a search with typed words (``TYPED``): what someone typed is
+        never part of a key, even hashed, so its counts are computed each time and not kept.
         """
         if not self.is_valid():
             return None
+        if any(self.form.cleaned_data.get(name) for name in self.TYPED):
+            return False
         try:
             base = self.queryset.order_by().values("pk").query.sql_with_params()
         except EmptyResultSet:

@@ -178,11 +178,19 @@ class _Kept:
             self.lock = None
 
 
-def shared_page(view=None, *, by_query=True):
+def _reads_only(request, params):
+    """Whether the query string gives only ``params`` (any, where ``None``), each once."""
+    return params is None or all(name in params and len(request.GET.getlist(name)) == 1 for name in request.GET)
+
+
+def shared_page(view=None, *, by_query=True, params=None):
     """Serve ``view``'s successful GET responses from the cache until the data version changes.
 
     Keyed by every query parameter; ``by_query=False`` for a view that reads none (the data package): one kept page
-    for any query string, so ``?x=1``, ``?x=2``… are neither computed again nor kept again.
+    for any query string, so ``?x=1``, ``?x=2``… are neither computed again nor kept again. ``params``: the
+    parameters the view reads (its form's fields); a request giving any other, or one twice, is computed and
+    neither looked up nor kept, so no one can fill the cache with spellings of one page. A HEAD request is
+    answered from the kept page where there is one, and otherwise computed, not kept.
 
     After a change, the first request computes the page (holding a lock in the cache); requests
     arriving meanwhile get the previous version if there is one, or wait for the new one, so a
@@ -190,17 +198,23 @@ def shared_page(view=None, *, by_query=True):
     page computed afresh. Responses that set a cookie are never stored.
     """
     if view is None:
-        return functools.partial(shared_page, by_query=by_query)
+        return functools.partial(shared_page, by_query=by_query, params=params)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         user = getattr(request, "user", None)
-        if request.method != "GET" or (user is not None and user.is_authenticated and user.is_staff):
+        if (
+            request.method not in ("GET", "HEAD")
+            or (user is not None and user.is_authenticated and user.is_staff)
+            or not _reads_only(request, params)
+        ):
             return view(request, *args, **kwargs)
         key, latest = cache_keys(request, by_query)
         entry = cache.get(key)
         if entry is not None:
             return _from_cache(entry)
+        if request.method == "HEAD":
+            return view(request, *args, **kwargs)
         lock = key + ":lock"
         computing = cache.add(lock, 1, LOCK_SECONDS)
         if not computing:

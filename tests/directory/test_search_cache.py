@@ -135,8 +135,10 @@ def test_a_searchs_count_key_names_every_value_and_the_date():
         filterset = ServiceFilter(query, queryset=Service.objects.referable(), today=today)
         return filterset.cache_key
 
-    keys = [key(query) for query in QUERIES] + [key({"q": "Drive"}), key({"q": "drive"}), key({"area": "wales"})]
+    keys = [key(query) for query in QUERIES if not query.get("q")] + [key({"area": "wales"})]
     assert len(set(keys)) == len(keys)
+    # What someone typed is never part of a key, even hashed: such a search's counts are not kept.
+    assert key({"q": "Drive"}) is False and key({"q": "drive", "risk": "high"}) is False
     assert key({}) != key({}, today=datetime.date(2024, 5, 2))
     assert key({"risk": "high"}) == key({"risk": "high", "page": "2"})  # the page is not part of the query
     assert key({"risk": "nonsense"}) is None
@@ -271,3 +273,15 @@ def test_a_warm_search_page_reads_no_more_than_its_rows_and_reasons(client):
     with CaptureQueriesContext(connection) as queries:
         client.get(SEARCH, {"risk": "high"})
     assert not [q for q in queries if re.search(r"regions_area_within", q["sql"])]
+
+
+def test_what_someone_typed_leaves_no_key_in_the_cache(client):
+    """The keys a search with words leaves are the same whatever the words: none is derived from them (the cards
+    shown are kept per service, as for any search)."""
+
+    def keys_after(words):
+        cache.clear()
+        assert client.get(SEARCH, {"q": words, "risk": "high"}).status_code == 200
+        return {key for key in cache._cache if ":card:" not in key}  # the tests' local-memory cache
+
+    assert keys_after("drive") == keys_after("respect")

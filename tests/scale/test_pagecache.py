@@ -1,6 +1,7 @@
 """Commissioner pages: cached until the directory changes; editors always see fresh data."""
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 
 from directory.models import Service
@@ -22,6 +23,38 @@ def test_a_commissioner_page_is_computed_once_then_served_from_the_cache(client)
     assert computed(client.get("/coverage/", {"as_of": "2020-11-01"}))
     assert not computed(client.get("/coverage/", {"as_of": "2020-11-01"}))
     assert computed(client.get("/coverage/", {"as_of": "2021-11-01"}))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/coverage/?x=1",
+        "/coverage/?as_of=2020-11-01&as_of=2021-11-01",
+        "/coverage/matrix.csv?x=1",
+        "/coverage/cell/?area=cardiff&column=risk:high&x=1",
+        "/coverage/funding/?x=1",
+        "/coverage/standards/?x=1",
+    ],
+)
+def test_a_parameter_a_page_does_not_read_is_computed_and_never_kept(client, url):
+    # Otherwise ?x=1, ?x=2 … would each compute a page (~0.5 s at 10,000 services) and keep it for a day.
+    keys = set(cache._cache)
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        if response.streaming:
+            b"".join(response.streaming_content)
+        else:
+            assert computed(response)
+    assert set(cache._cache) <= keys | {key for key in cache._cache if not key.startswith(":1:page:")}
+
+
+def test_a_head_request_is_answered_from_the_kept_page(client, django_assert_num_queries):
+    assert computed(client.head("/coverage/"))  # nothing kept yet: computed, not kept
+    assert computed(client.get("/coverage/"))
+    with django_assert_num_queries(1):  # the data version
+        response = client.head("/coverage/")
+    assert response.status_code == 200 and not computed(response)
 
 
 def test_every_kind_of_edit_bumps_the_data_version(client):
