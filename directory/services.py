@@ -2,6 +2,7 @@
 
 import re
 
+from django.db import connection, transaction
 from django.db.models import prefetch_related_objects
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -135,6 +136,21 @@ class _Echo:
 
     def write(self, value):
         return value
+
+
+def one_snapshot(chunks):
+    """Pass on ``chunks`` (a generator reading the database as it goes, through several cursors opened one after
+    another) with every read in one transaction, so all of them see the directory as it was when the first began:
+    an edit committed meanwhile is not half in an export. On PostgreSQL at REPEATABLE READ (at READ COMMITTED,
+    the default, each statement has its own snapshot); a SQLite transaction is one snapshot already. Inside a
+    transaction already (a test's), its reads are that transaction's. Reads only: what it might write (the
+    kept timeline's fill) must be done before (``with_timeline`` in the view)."""
+    isolate = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if isolate:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield from chunks
 
 
 def csv_lines(services):

@@ -18,7 +18,7 @@ from .models import (
     stale_months,
 )
 from .pagecache import reader_page
-from .services import csv_lines, current_glossary_index, explain_results, kind_counts, nearest_services
+from .services import csv_lines, current_glossary_index, explain_results, kind_counts, nearest_services, one_snapshot
 
 
 def service_list(request):
@@ -122,6 +122,6 @@ def service_export(request):
     else:
         services = Service.objects.all()
     services = services.with_timeline(timezone.localdate())
-    response = StreamingHttpResponse(csv_lines(services), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(one_snapshot(csv_lines(services)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="services.csv"'
     return response

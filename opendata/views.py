@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -19,7 +20,9 @@ from rest_framework.reverse import reverse
 from rest_framework.throttling import AnonRateThrottle
 
 from directory.models import Organisation
+from directory.models.timeline import timeline_version
 from directory.pagecache import shared_page
+from directory.services import one_snapshot
 
 from . import oruk, package, queries, schemas, taxonomies
 from .filters import OpenReferralServiceFilter
@@ -268,7 +271,8 @@ class DataPackage(OpenReferralView):
     # one kept package whatever the query string (``?x=1`` must not compute and keep another).
     @method_decorator(shared_page(by_query=False))
     def get(self, request):
-        response = StreamingHttpResponse(package.zip_chunks(), content_type="application/zip")
+        timeline_version(timezone.localdate())  # today's kept timeline filled first: the snapshot only reads
+        response = StreamingHttpResponse(one_snapshot(package.zip_chunks()), content_type="application/zip")
         response["Content-Disposition"] = 'attachment; filename="datapackage.zip"'
         return response
 
