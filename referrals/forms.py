@@ -134,6 +134,8 @@ class CaseForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_tag = False
+        # The page's own <form> carries the CSRF token; the questions are also rendered without a request (``rendered``)
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Fieldset(
                 small_select("area"),

@@ -328,3 +328,17 @@ def cached_strings():
 
 def without_token(body):
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", body)
+
+
+def test_the_questions_kept_unrendered_ask_for_no_csrf_token(client, settings):
+    # The questions are rendered once without a request (``referrals.forms.rendered``); the page's own form carries
+    # the one token. With debug on, Django warns of a token asked for and not given: it must not be asked.
+    import warnings
+
+    settings.DEBUG = True
+    cache.clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        response = client.get("/find/")
+    assert not [w for w in caught if "csrf_token" in str(w.message)]
+    assert response.content.decode().count("csrfmiddlewaretoken") == 1
