@@ -261,8 +261,13 @@ class ServiceFilter(django_filters.FilterSet):
     def filter_status(self, queryset, name, value):
         return queryset
 
-    # The filters whose values are words someone typed (the API's ``text`` and ``search`` too).
+    # The filters whose values are words someone typed (the API's ``text`` and ``search`` too): never part of a key.
     TYPED = ("q", "text", "search")
+
+    @property
+    def typed_words(self):
+        """Whether this (valid) search has words someone typed."""
+        return any(self.form.cleaned_data.get(name) for name in self.TYPED)
 
     @cached_property
     def cache_key(self):
@@ -276,7 +281,7 @@ class ServiceFilter(django_filters.FilterSet):
         """
         if not self.is_valid():
             return None
-        if any(self.form.cleaned_data.get(name) for name in self.TYPED):
+        if self.typed_words:
             return False
         try:
             base = self.queryset.order_by().values("pk").query.sql_with_params()
@@ -353,7 +358,7 @@ class ServiceFilter(django_filters.FilterSet):
         never kept, so the cache holds at most four addresses per search and page. None for a search with words
         (never kept: what someone typed is never stored) or an invalid one.
         """
-        if not self.is_valid() or self.form.cleaned_data.get("q"):
+        if not self.is_valid() or self.typed_words:
             return set()
         pairs = []
         for name in self.Meta.fields:

@@ -130,14 +130,19 @@ LOCK_SECONDS = 120  # one request computes a page after a change; the lock lapse
 WAIT_SECONDS = 60  # others wait this long for it at most (when no earlier version can be served)
 
 
+def _page_and_version(request, query):
+    """The hashed parts of a page's key: its language, date, path and ``query`` (text), and the data version."""
+    parts = [get_language() or "", timezone.localdate().isoformat(), request.path, query]
+    page = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    return f"page:{connection.alias}:{page}", hashlib.sha256(current_version().encode()).hexdigest()[:16]
+
+
 def cache_keys(request, by_query=True):
     """``(key, latest)``: the page at this data version, and the last version computed of it. ``by_query=False``: one
     page whatever the query string (a view that reads none)."""
     query = sorted((key, value) for key in request.GET for value in request.GET.getlist(key)) if by_query else []
-    parts = [get_language() or "", timezone.localdate().isoformat(), request.path, repr(query)]
-    page = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-    version = hashlib.sha256(current_version().encode()).hexdigest()[:16]
-    return f"page:{connection.alias}:{page}:{version}", f"page:{connection.alias}:{page}:latest"
+    page, version = _page_and_version(request, repr(query))
+    return f"{page}:{version}", f"{page}:latest"
 
 
 def _from_cache(entry):
@@ -255,10 +260,8 @@ def shared_page(view=None, *, by_query=True, params=None):
 def reader_key(request):
     """The key of an anonymous reader's page (``reader_page``): as ``cache_keys``, but by the query string exactly as
     it came (a page repeats it in its links: ``?a=1&b=2`` and ``?b=2&a=1`` are two pages)."""
-    parts = [get_language() or "", timezone.localdate().isoformat(), request.path, request.META.get("QUERY_STRING", "")]
-    page = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-    version = hashlib.sha256(current_version().encode()).hexdigest()[:16]
-    return f"page:{connection.alias}:{page}:{version}:reader"
+    page, version = _page_and_version(request, request.META.get("QUERY_STRING", ""))
+    return f"{page}:{version}:reader"
 
 
 def reader_page(view=None, *, private=()):

@@ -60,7 +60,7 @@ def glossary(request):
 SEARCH_PAGE_SIZE = 20
 
 
-@reader_page(private=("q",))
+@reader_page(private=ServiceFilter.TYPED)
 def service_search(request):
     """Search with filters; results say why they matched, and an empty result says what is nearest.
 
